@@ -1,0 +1,79 @@
+#include "agent/sampler.h"
+
+#include "libftel/config_problems.h"
+
+namespace ftel {
+
+absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig& loaded) {
+  const v1::AgentConfig& config = loaded.config;
+  v1::Report skeleton;
+  skeleton.set_schema_version(1);
+  *skeleton.mutable_identity() = config.identity();
+  std::map<std::string, std::string> scenario_sources;
+  for (const v1::ScenarioConfig& s : config.scenarios()) {
+    v1::ScenarioCoverage* coverage = skeleton.add_scenarios();
+    if (s.custom()) {
+      coverage->set_custom_id(s.id());
+      coverage->set_link(s.link());
+    } else {
+      coverage->set_catalogue_id(s.id());
+      coverage->set_link(loaded.catalogue.Find(s.id())->link_id);
+    }
+    coverage->set_built(s.built());
+    coverage->set_ai_declared(s.ai_declared());
+    *coverage->mutable_evidence()->mutable_model_ids() = s.model_ids();
+    *coverage->mutable_evidence()->mutable_agent_ids() = s.agent_ids();
+    if (!s.evidence_source().empty()) scenario_sources[s.id()] = s.evidence_source();
+  }
+  *skeleton.mutable_inventory() = config.inventory();
+  std::map<std::string, std::string> work_unit_sources;
+  for (const v1::WorkUnitConfig& unit : config.work_units()) {
+    skeleton.add_work_units()->set_work_unit_id(unit.id());
+    work_unit_sources[unit.id()] = unit.source();
+  }
+
+  ConfigProblems problems(loaded.path);
+  const std::map<std::string, SourceBindings> bindings = BindSources(config);
+  std::map<std::string, std::unique_ptr<KpiSource>> sources;
+  for (int i = 0; i < config.sources_size(); ++i) {
+    const v1::SourceConfig& source = config.sources(i);
+    auto bound = bindings.find(source.name());
+    sources[source.name()] = BuiltinSources().Create(
+        source, bound == bindings.end() ? SourceBindings{} : bound->second,
+        "sources[" + std::to_string(i) + "]", &problems);
+  }
+  if (!problems.empty()) return problems.ToStatus();
+  return std::unique_ptr<Sampler>(new Sampler(std::move(skeleton), std::move(sources),
+                                              std::move(scenario_sources),
+                                              std::move(work_unit_sources)));
+}
+
+Sampler::Sampler(v1::Report skeleton, std::map<std::string, std::unique_ptr<KpiSource>> sources,
+                 std::map<std::string, std::string> scenario_sources,
+                 std::map<std::string, std::string> work_unit_sources)
+    : skeleton_(std::move(skeleton)),
+      sources_(std::move(sources)),
+      scenario_sources_(std::move(scenario_sources)),
+      work_unit_sources_(std::move(work_unit_sources)) {}
+
+v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
+  v1::Report report = skeleton_;
+  report.set_session_id(session_id);
+  report.set_sequence(window.sequence);
+  report.set_window_start_ms(window.start_ms);
+  report.set_window_end_ms(window.end_ms);
+  for (v1::ScenarioCoverage& coverage : *report.mutable_scenarios()) {
+    const std::string& id = coverage.has_custom_id() ? coverage.custom_id()
+                                                     : coverage.catalogue_id();
+    auto source = scenario_sources_.find(id);
+    if (source == scenario_sources_.end()) continue;
+    coverage.mutable_evidence()->set_inference_count(
+        sources_.at(source->second)->InferenceCount(id, window));
+  }
+  for (v1::WorkUnitElements& elements : *report.mutable_work_units()) {
+    sources_.at(work_unit_sources_.at(elements.work_unit_id()))->FillWorkUnit(window, &elements);
+  }
+  return report;
+}
+
+}  // namespace ftel

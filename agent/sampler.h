@@ -1,0 +1,40 @@
+// Turns the config and the sources into one Report per window.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<Sampler> sampler, Sampler::Create(loaded));
+//   Report report = sampler->Sample(window, session_id);
+#ifndef FTEL_AGENT_SAMPLER_H_
+#define FTEL_AGENT_SAMPLER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "agent/agent_config.h"
+#include "agent/kpi_source.h"
+#include "ftel/v1/report.pb.h"
+
+namespace ftel {
+
+// Not thread-safe: one sampling thread.
+class Sampler {
+ public:
+  static absl::StatusOr<std::unique_ptr<Sampler>> Create(const LoadedAgentConfig& loaded);
+
+  v1::Report Sample(const ReportWindow& window, uint64_t session_id);
+
+ private:
+  Sampler(v1::Report skeleton, std::map<std::string, std::unique_ptr<KpiSource>> sources,
+          std::map<std::string, std::string> scenario_sources,
+          std::map<std::string, std::string> work_unit_sources);
+
+  const v1::Report skeleton_;
+  std::map<std::string, std::unique_ptr<KpiSource>> sources_;
+  // Scenario id / work unit id -> source name.
+  const std::map<std::string, std::string> scenario_sources_;
+  const std::map<std::string, std::string> work_unit_sources_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGENT_SAMPLER_H_

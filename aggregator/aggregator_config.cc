@@ -1,0 +1,54 @@
+#include "aggregator/aggregator_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "libftel/broker_config_rules.h"
+#include "libftel/yaml_proto_loader.h"
+
+namespace ftel {
+namespace {
+
+void CheckRange(uint32_t value, uint32_t min, uint32_t max, const std::string& key,
+                ConfigProblems* problems) {
+  if (value < min || value > max) {
+    problems->Add(key, absl::StrCat("must be between ", min, " and ", max, ", got ", value));
+  }
+}
+
+}  // namespace
+
+void ApplyAggregatorDefaults(v1::AggregatorConfig* config) {
+  if (config->topic_root().empty()) config->set_topic_root("ftel");
+  if (config->publish_min_interval_ms() == 0) config->set_publish_min_interval_ms(1000);
+  if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
+  if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
+  ApplyBrokerDefaults("ftel-aggregator", config->mutable_broker());
+}
+
+void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems) {
+  ValidateBrokerConfig(config.broker(), problems);
+  ValidateTopicRoot(config.topic_root(), problems);
+  CheckRange(config.publish_min_interval_ms(), 10, 600000, "publish_min_interval_ms", problems);
+  CheckRange(config.max_payload_bytes(), 1024, 16777216, "max_payload_bytes", problems);
+  CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
+}
+
+absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& path) {
+  LoadedAggregatorConfig loaded;
+  loaded.path = path;
+  ConfigProblems problems(path);
+  LoadYamlFile(path, &loaded.config, &problems);
+  if (!problems.empty()) return problems.ToStatus();
+  ApplyAggregatorDefaults(&loaded.config);
+  absl::StatusOr<ScenarioCatalogue> catalogue =
+      ScenarioCatalogue::Load(ResolveCataloguePath(path, loaded.config.catalogue_path()));
+  if (!catalogue.ok()) {
+    problems.Add("catalogue_path", absl::StrCat("must name a readable scenario catalogue: ",
+                                                catalogue.status().message()));
+  }
+  ValidateAggregatorConfig(loaded.config, &problems);
+  if (!problems.empty()) return problems.ToStatus();
+  loaded.catalogue = *std::move(catalogue);
+  return loaded;
+}
+
+}  // namespace ftel

@@ -1,0 +1,31 @@
+// Loads ftel-aggregator's YAML config into ftel.v1.AggregatorConfig, applies
+// defaults and checks every rule, reporting all problems at once.
+//
+//   ASSIGN_OR_RETURN(LoadedAggregatorConfig loaded, LoadAggregatorConfig(path));
+#ifndef FTEL_AGGREGATOR_AGGREGATOR_CONFIG_H_
+#define FTEL_AGGREGATOR_AGGREGATOR_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ftel/v1/aggregator_config.pb.h"
+#include "libftel/config_problems.h"
+#include "libftel/scenario_catalogue.h"
+
+namespace ftel {
+
+struct LoadedAggregatorConfig {
+  std::string path;
+  v1::AggregatorConfig config;  // defaults applied
+  ScenarioCatalogue catalogue;
+};
+
+// InvalidArgument lists every problem as "file:line: key: rule", one per line.
+absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& path);
+
+void ApplyAggregatorDefaults(v1::AggregatorConfig* config);
+void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems);
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_AGGREGATOR_CONFIG_H_

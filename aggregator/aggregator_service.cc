@@ -1,0 +1,259 @@
+#include "aggregator/aggregator_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "aggregator/penetration_engine.h"
+#include "ftel/v1/report.pb.h"
+#include "ftel/v1/status.pb.h"
+#include "libftel/broker_config_rules.h"
+#include "libftel/log.h"
+#include "libftel/proto_json.h"
+
+namespace ftel {
+namespace {
+
+constexpr uint32_t kSchemaVersion = 1;
+constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
+
+bool SameNode(const v1::NodeIdentity& identity, const NodeTopic& topic) {
+  return identity.factory_id() == topic.factory_id && identity.node_id() == topic.node_id;
+}
+
+std::string PercentText(const v1::Ratio& ratio) {
+  return ratio.has_percent() ? absl::StrFormat("%.1f%%", ratio.percent()) : "n/a";
+}
+
+}  // namespace
+
+const char* RejectionName(Rejection reason) {
+  switch (reason) {
+    case Rejection::kTooLarge:
+      return "too_large";
+    case Rejection::kUnknownTopic:
+      return "unknown_topic";
+    case Rejection::kUndecodable:
+      return "undecodable";
+    case Rejection::kSchemaVersion:
+      return "schema_version";
+    case Rejection::kIdentityMismatch:
+      return "identity_mismatch";
+  }
+  return "unknown";
+}
+
+AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded,
+                                     MqttTransport* transport, const Clock* clock)
+    : loaded_(loaded),
+      transport_(transport),
+      clock_(clock),
+      topics_(loaded.config.topic_root()),
+      state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {}
+
+AggregatorStats AggregatorService::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
+}
+
+void AggregatorService::Enqueue(const MqttMessage& message) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    queue_.push_back(message);
+  }
+  queue_cv_.notify_one();
+}
+
+void AggregatorService::Reject(Rejection reason, const std::string& topic,
+                               const std::string& detail) {
+  uint64_t count;
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    count = ++stats_.rejected[RejectionName(reason)];
+  }
+  // The first few of each reason are logged, then every 1000th: a flood of
+  // bad input must not become a flood of log lines.
+  if (count <= 5 || count % 1000 == 0) {
+    LogWarning(absl::StrCat("rejected (", RejectionName(reason), ", #", count, ") on ", topic,
+                            ": ", detail));
+  }
+}
+
+void AggregatorService::Process(const MqttMessage& message) {
+  if (message.payload.size() > loaded_.config.max_payload_bytes()) {
+    Reject(Rejection::kTooLarge, message.topic,
+           absl::StrCat(message.payload.size(), " bytes > ", loaded_.config.max_payload_bytes()));
+    return;
+  }
+  std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
+  if (!topic.has_value()) {
+    Reject(Rejection::kUnknownTopic, message.topic, "not an ftel node topic");
+    return;
+  }
+  if (topic->kind == NodeTopicKind::kStatus) {
+    // An empty retained payload clears a status; there is nothing to apply.
+    if (message.payload.empty()) return;
+    v1::NodeStatus status;
+    if (!status.ParseFromString(message.payload)) {
+      Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.NodeStatus");
+      return;
+    }
+    if (status.schema_version() != kSchemaVersion) {
+      Reject(Rejection::kSchemaVersion, message.topic,
+             absl::StrCat("schema_version ", status.schema_version()));
+      return;
+    }
+    if (!SameNode(status.identity(), *topic)) {
+      Reject(Rejection::kIdentityMismatch, message.topic,
+             absl::StrCat("payload names ", status.identity().factory_id(), "/",
+                          status.identity().node_id()));
+      return;
+    }
+    state_.ApplyStatus(status);
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    ++stats_.statuses;
+    dirty_ = true;
+    return;
+  }
+  v1::Report report;
+  if (!report.ParseFromString(message.payload)) {
+    Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.Report");
+    return;
+  }
+  if (report.schema_version() != kSchemaVersion) {
+    Reject(Rejection::kSchemaVersion, message.topic,
+           absl::StrCat("schema_version ", report.schema_version()));
+    return;
+  }
+  if (!SameNode(report.identity(), *topic)) {
+    Reject(Rejection::kIdentityMismatch, message.topic,
+           absl::StrCat("payload names ", report.identity().factory_id(), "/",
+                        report.identity().node_id()));
+    return;
+  }
+  const ReportOutcome outcome = state_.ApplyReport(report);
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  switch (outcome) {
+    case ReportOutcome::kAccepted:
+      ++stats_.reports;
+      dirty_ = true;
+      break;
+    case ReportOutcome::kDuplicate:
+      ++stats_.duplicates;
+      dirty_ = true;  // the duplicate counter is part of the factory summary
+      break;
+    case ReportOutcome::kOutsideHorizon:
+      ++stats_.outside_horizon;
+      break;
+  }
+}
+
+void AggregatorService::PublishIfChanged(const std::string& topic,
+                                         const google::protobuf::Message& result) {
+  const std::string json = ToJson(result);
+  // computed_at_ms alone does not make a result new.
+  std::unique_ptr<google::protobuf::Message> comparable(result.New());
+  comparable->CopyFrom(result);
+  const auto* field = comparable->GetDescriptor()->FindFieldByName("computed_at_ms");
+  comparable->GetReflection()->ClearField(comparable.get(), field);
+  std::string key = comparable->SerializeAsString();
+  auto it = published_.find(topic);
+  if (it != published_.end() && it->second == key) return;
+  if (!transport_->IsConnected()) return;  // republished in full after reconnect
+  published_[topic] = std::move(key);
+  transport_->Publish(MqttMessage{topic, json, 1, true}, [topic](absl::Status done) {
+    if (!done.ok()) LogWarning(absl::StrCat("publish ", topic, ": ", done.message()));
+  });
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  ++stats_.published;
+}
+
+void AggregatorService::Recompute() {
+  const absl::Time started = absl::Now();
+  const FleetResults results = ComputeResults(state_, loaded_.catalogue, clock_->NowMs());
+  uint64_t published_before;
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    published_before = stats_.published;
+    ++stats_.recomputes;
+  }
+  for (const v1::FactorySummary& factory : results.factories) {
+    PublishIfChanged(topics_.FactoryRatesTopic(factory.factory_id()), factory);
+  }
+  for (const v1::GroupSummary& group : results.groups) {
+    PublishIfChanged(topics_.GroupRatesTopic(group.kind(), group.key()), group);
+  }
+  PublishIfChanged(topics_.FleetRatesTopic(), results.fleet);
+  dirty_ = false;
+  const AggregatorStats now = stats();
+  LogInfo(absl::StrFormat(
+      "recompute: %d factories (%d online), fleet declared %s (%g/%g) observed %s, "
+      "%d reports, %d duplicates, %d rejected, %d topics published, %.1f ms",
+      results.fleet.factories(), results.fleet.factories_online(),
+      PercentText(results.fleet.declared().pooled()), results.fleet.declared().pooled().numerator(),
+      results.fleet.declared().pooled().denominator(),
+      PercentText(results.fleet.observed().pooled()), now.reports, now.duplicates,
+      [&now] {
+        uint64_t total = 0;
+        for (const auto& entry : now.rejected) total += entry.second;
+        return total;
+      }(),
+      now.published - published_before, absl::ToDoubleMilliseconds(absl::Now() - started)));
+}
+
+bool AggregatorService::ConnectAndSubscribe() {
+  const v1::AggregatorConfig& config = loaded_.config;
+  absl::Status status = transport_->Connect(ConnectOptionsFrom(config.broker()));
+  if (status.ok()) status = transport_->Subscribe(topics_.AllStatuses(), 1);
+  if (status.ok()) status = transport_->Subscribe(topics_.AllReports(), 1);
+  if (!status.ok()) {
+    LogWarning(std::string(status.message()));
+    return false;
+  }
+  // After a (re)connect the broker may have lost our retained results.
+  published_.clear();
+  dirty_ = true;
+  LogInfo(absl::StrCat("connected to ", config.broker().uri(), ", subscribed to ",
+                       topics_.AllReports(), " and ", topics_.AllStatuses()));
+  return true;
+}
+
+absl::Status AggregatorService::Run(ShutdownSignal& stop) {
+  transport_->SetMessageHandler([this](const MqttMessage& message) { Enqueue(message); });
+  transport_->SetConnectionLostHandler([](const std::string& cause) {
+    LogWarning(absl::StrCat("broker connection lost: ", cause));
+  });
+  const int64_t min_interval_ms = loaded_.config.publish_min_interval_ms();
+  int64_t last_recompute_ms = 0;
+  int64_t next_connect_ms = 0;
+  absl::Duration backoff = absl::Seconds(1);
+  std::deque<MqttMessage> batch;
+  while (!stop.requested()) {
+    if (!transport_->IsConnected() && clock_->NowMs() >= next_connect_ms) {
+      if (ConnectAndSubscribe()) {
+        backoff = absl::Seconds(1);
+      } else {
+        next_connect_ms = clock_->NowMs() + absl::ToInt64Milliseconds(backoff);
+        backoff = std::min(backoff * 2, kMaxBackoff);
+      }
+    }
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(min_interval_ms, 200)),
+                         [this] { return !queue_.empty(); });
+      batch.swap(queue_);
+    }
+    for (const MqttMessage& message : batch) Process(message);
+    batch.clear();
+    const int64_t now = clock_->NowMs();
+    if (dirty_ && transport_->IsConnected() && now - last_recompute_ms >= min_interval_ms) {
+      Recompute();
+      last_recompute_ms = now;
+    }
+  }
+  (void)transport_->Disconnect(absl::Seconds(2));
+  LogInfo("stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace ftel

@@ -1,0 +1,90 @@
+// ftel-aggregator's loop: receives reports and statuses, validates and
+// applies them to the fleet state, and republishes the retained results that
+// changed, coalesced to at most one recompute per publish_min_interval_ms.
+//
+//   AggregatorService service(loaded, transport.get(), &clock);
+//   absl::Status s = service.Run(ShutdownSignal::Install());
+#ifndef FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
+#define FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "aggregator/aggregator_config.h"
+#include "aggregator/fleet_state.h"
+#include "libftel/clock.h"
+#include "libftel/mqtt_transport.h"
+#include "libftel/shutdown_signal.h"
+#include "libftel/topic_scheme.h"
+
+namespace ftel {
+
+// Why an input message was dropped. Every drop is counted by reason.
+enum class Rejection {
+  kTooLarge,
+  kUnknownTopic,
+  kUndecodable,
+  kSchemaVersion,
+  kIdentityMismatch,
+};
+const char* RejectionName(Rejection reason);
+
+struct AggregatorStats {
+  uint64_t reports = 0;
+  uint64_t statuses = 0;
+  uint64_t duplicates = 0;
+  uint64_t outside_horizon = 0;
+  std::map<std::string, uint64_t> rejected;  // by RejectionName
+  uint64_t recomputes = 0;
+  uint64_t published = 0;
+};
+
+class AggregatorService {
+ public:
+  // Borrowed pointers must outlive the service.
+  AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
+                    const Clock* clock);
+
+  // Connects (retrying), subscribes, and processes until `stop` is requested.
+  absl::Status Run(ShutdownSignal& stop);
+
+  // Queues a received message; thread-safe, never blocks on processing.
+  void Enqueue(const MqttMessage& message);
+
+  // Applies one message to the state now (the processing thread's step).
+  void Process(const MqttMessage& message);
+  // Recomputes results and publishes those that changed.
+  void Recompute();
+
+  AggregatorStats stats() const;
+
+ private:
+  bool ConnectAndSubscribe();
+  void Reject(Rejection reason, const std::string& topic, const std::string& detail);
+  void PublishIfChanged(const std::string& topic, const google::protobuf::Message& result);
+
+  const LoadedAggregatorConfig& loaded_;
+  MqttTransport* transport_;
+  const Clock* clock_;
+  const TopicScheme topics_;
+  FleetState state_;
+  bool dirty_ = false;
+  // Last payload published per topic, without computed_at_ms.
+  std::map<std::string, std::string> published_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<MqttMessage> queue_;
+
+  mutable std::mutex stats_mu_;
+  AggregatorStats stats_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_

@@ -1,0 +1,67 @@
+// What the aggregator knows about every node: its newest report (coverage and
+// inventory), the production elements of its recent windows, and whether it
+// is online. Reports are identified by (session, sequence), so a duplicate is
+// never counted twice.
+//
+//   FleetState state(/*kpi_horizon_ms=*/3600000);
+//   if (state.ApplyReport(report) == ReportOutcome::kAccepted) { ... }
+#ifndef FTEL_AGGREGATOR_FLEET_STATE_H_
+#define FTEL_AGGREGATOR_FLEET_STATE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "aggregator/production_kpis.h"
+#include "ftel/v1/report.pb.h"
+#include "ftel/v1/status.pb.h"
+
+namespace ftel {
+
+enum class ReportOutcome { kAccepted, kDuplicate, kOutsideHorizon };
+
+struct NodeRecord {
+  v1::NodeIdentity identity;
+  // From the newest retained status; unset until one arrives.
+  bool status_seen = false;
+  bool status_online = false;
+  int64_t status_started_at_ms = 0;
+  // Newest report by window end, without its work units.
+  bool has_report = false;
+  v1::Report latest;
+  // Production elements per (session, sequence) within the KPI horizon.
+  struct Window {
+    int64_t end_ms = 0;
+    ElementTotals totals;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, Window> windows;
+  uint64_t reports = 0;
+  uint64_t duplicates = 0;
+
+  // Online per its status; a node that never sent one counts as online once
+  // it reports.
+  bool online() const { return status_seen ? status_online : has_report; }
+};
+
+// Not thread-safe; owned by the aggregator's processing thread.
+class FleetState {
+ public:
+  using NodeKey = std::pair<std::string, std::string>;  // factory id, node id
+
+  explicit FleetState(int64_t kpi_horizon_ms) : kpi_horizon_ms_(kpi_horizon_ms) {}
+
+  ReportOutcome ApplyReport(const v1::Report& report);
+  // Ignores a status older (by started_at) than the one already held.
+  void ApplyStatus(const v1::NodeStatus& status);
+
+  const std::map<NodeKey, NodeRecord>& nodes() const { return nodes_; }
+
+ private:
+  const int64_t kpi_horizon_ms_;
+  std::map<NodeKey, NodeRecord> nodes_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_FLEET_STATE_H_

@@ -1,0 +1,194 @@
+#include "aggregator/penetration_engine.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "aggregator/production_kpis.h"
+#include "aggregator/rate_math.h"
+#include "libftel/topic_scheme.h"
+
+namespace ftel {
+namespace {
+
+struct Coverage {
+  bool built = false;
+  bool declared = false;
+  bool observed = false;
+  std::string link;
+};
+
+struct LinkCounts {
+  double built = 0;
+  double declared = 0;
+  double observed = 0;
+};
+
+// One factory's counts, merged over its nodes, before any ratio is taken.
+struct FactoryFacts {
+  v1::FactorySummary summary;
+  double built = 0;
+  double declared = 0;
+  double observed = 0;
+  std::map<std::string, LinkCounts> links;
+  v1::InventoryCounts inventory;
+  ElementTotals totals;
+};
+
+void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
+  to->set_terminals(to->terminals() + from.terminals());
+  to->set_ai_capable_terminals(to->ai_capable_terminals() + from.ai_capable_terminals());
+  to->set_key_equipment(to->key_equipment() + from.key_equipment());
+  to->set_ai_enabled_key_equipment(to->ai_enabled_key_equipment() +
+                                   from.ai_enabled_key_equipment());
+  to->set_industrial_software(to->industrial_software() + from.industrial_software());
+  to->set_vertical_models(to->vertical_models() + from.vertical_models());
+  to->set_industrial_agents(to->industrial_agents() + from.industrial_agents());
+}
+
+std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
+  std::map<std::string, FactoryFacts> factories;
+  // Scenario coverage merged over the nodes of a factory, by scenario id.
+  std::map<std::string, std::map<std::string, Coverage>> catalogue_coverage;
+  std::map<std::string, std::map<std::string, Coverage>> custom_coverage;
+  for (const auto& [key, node] : state.nodes()) {
+    FactoryFacts& facts = factories[key.first];
+    v1::FactorySummary& summary = facts.summary;
+    summary.set_factory_id(key.first);
+    if (!node.identity.factory_name().empty()) summary.set_factory_name(node.identity.factory_name());
+    if (!node.identity.sector().empty()) summary.set_sector(node.identity.sector());
+    if (!node.identity.region().empty()) summary.set_region(node.identity.region());
+    summary.set_nodes(summary.nodes() + 1);
+    if (node.online()) summary.set_nodes_online(summary.nodes_online() + 1);
+    summary.set_reports(summary.reports() + node.reports);
+    summary.set_duplicates(summary.duplicates() + node.duplicates);
+    for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
+    if (!node.has_report) continue;
+    summary.set_last_window_end_ms(
+        std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
+    AddInventory(node.latest.inventory(), &facts.inventory);
+    for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
+      Coverage& c = s.has_custom_id() ? custom_coverage[key.first][s.custom_id()]
+                                      : catalogue_coverage[key.first][s.catalogue_id()];
+      c.built |= s.built();
+      c.declared |= s.built() && s.ai_declared();
+      c.observed |= s.built() && s.evidence().inference_count() > 0;
+      c.link = s.link();
+    }
+  }
+  for (auto& [factory_id, facts] : factories) {
+    for (const auto& [id, c] : catalogue_coverage[factory_id]) {
+      if (!c.built) continue;
+      facts.built += 1;
+      facts.declared += c.declared;
+      facts.observed += c.observed;
+      LinkCounts& link = facts.links[c.link];
+      link.built += 1;
+      link.declared += c.declared;
+      link.observed += c.observed;
+    }
+    v1::FactorySummary& summary = facts.summary;
+    for (const auto& [id, c] : custom_coverage[factory_id]) {
+      summary.set_custom_built(summary.custom_built() + c.built);
+      summary.set_custom_ai_declared(summary.custom_ai_declared() + c.declared);
+      summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
+    }
+    summary.set_online(summary.nodes_online() > 0);
+    *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
+    *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
+    const v1::InventoryCounts& inv = facts.inventory;
+    *summary.mutable_terminals() = MakeRatio(inv.ai_capable_terminals(), inv.terminals());
+    *summary.mutable_key_equipment() =
+        MakeRatio(inv.ai_enabled_key_equipment(), inv.key_equipment());
+    summary.set_vertical_models(inv.vertical_models());
+    summary.set_industrial_agents(inv.industrial_agents());
+    summary.set_industrial_software(inv.industrial_software());
+    *summary.mutable_production() = facts.totals.ToKpis();
+  }
+  return factories;
+}
+
+v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
+                            const std::vector<const FactoryFacts*>& members) {
+  v1::GroupSummary group;
+  group.set_kind(kind);
+  group.set_key(key);
+  RatePairs declared;
+  RatePairs observed;
+  v1::InventoryCounts inventory;
+  ElementTotals totals;
+  for (const FactoryFacts* facts : members) {
+    group.set_factories(group.factories() + 1);
+    if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
+    declared.emplace_back(facts->declared, facts->built);
+    observed.emplace_back(facts->observed, facts->built);
+    AddInventory(facts->inventory, &inventory);
+    totals.Add(facts->totals);
+  }
+  *group.mutable_declared() = PenetrationOf(declared);
+  *group.mutable_observed() = PenetrationOf(observed);
+  *group.mutable_terminals() = MakeRatio(inventory.ai_capable_terminals(), inventory.terminals());
+  *group.mutable_key_equipment() =
+      MakeRatio(inventory.ai_enabled_key_equipment(), inventory.key_equipment());
+  group.set_vertical_models(inventory.vertical_models());
+  group.set_industrial_agents(inventory.industrial_agents());
+  group.set_industrial_software(inventory.industrial_software());
+  *group.mutable_production() = totals.ToKpis();
+  return group;
+}
+
+v1::GroupSummary SummarizeLink(const CatalogueLink& link,
+                           const std::map<std::string, FactoryFacts>& factories) {
+  v1::GroupSummary group;
+  group.set_kind("link");
+  group.set_key(link.id);
+  group.set_name(link.name_en);
+  RatePairs declared;
+  RatePairs observed;
+  for (const auto& [id, facts] : factories) {
+    auto it = facts.links.find(link.id);
+    if (it == facts.links.end() || it->second.built == 0) continue;
+    group.set_factories(group.factories() + 1);
+    if (facts.summary.online()) group.set_factories_online(group.factories_online() + 1);
+    declared.emplace_back(it->second.declared, it->second.built);
+    observed.emplace_back(it->second.observed, it->second.built);
+  }
+  *group.mutable_declared() = PenetrationOf(declared);
+  *group.mutable_observed() = PenetrationOf(observed);
+  return group;
+}
+
+}  // namespace
+
+FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
+                            int64_t now_ms) {
+  const std::map<std::string, FactoryFacts> factories = CollectFactories(state);
+  FleetResults results;
+  std::map<std::string, std::vector<const FactoryFacts*>> sectors;
+  std::map<std::string, std::vector<const FactoryFacts*>> regions;
+  std::vector<const FactoryFacts*> all;
+  for (const auto& [id, facts] : factories) {
+    results.factories.push_back(facts.summary);
+    results.factories.back().set_computed_at_ms(now_ms);
+    sectors[TopicLevelFor(facts.summary.sector())].push_back(&facts);
+    regions[TopicLevelFor(facts.summary.region())].push_back(&facts);
+    all.push_back(&facts);
+  }
+  for (const CatalogueLink& link : catalogue.links()) {
+    results.groups.push_back(SummarizeLink(link, factories));
+  }
+  for (const auto& [key, members] : sectors) {
+    results.groups.push_back(SummarizeGroup("sector", key, members));
+    results.groups.back().set_name(members.front()->summary.sector());
+  }
+  for (const auto& [key, members] : regions) {
+    results.groups.push_back(SummarizeGroup("region", key, members));
+    results.groups.back().set_name(members.front()->summary.region());
+  }
+  for (v1::GroupSummary& group : results.groups) group.set_computed_at_ms(now_ms);
+  results.fleet = SummarizeGroup("fleet", "all", all);
+  results.fleet.set_computed_at_ms(now_ms);
+  return results;
+}
+
+}  // namespace ftel

@@ -1,0 +1,22 @@
+// Whole-file reads with errors that name the path.
+#ifndef FTEL_LIBFTEL_FILE_IO_H_
+#define FTEL_LIBFTEL_FILE_IO_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace ftel {
+
+// Reads the whole file. NotFound / PermissionDenied / Internal name the path.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+// Directory part of a path ("." for a bare file name).
+std::string DirName(const std::string& path);
+
+// `path` if absolute, else `base_dir`/`path`.
+std::string ResolveRelativeTo(const std::string& base_dir, const std::string& path);
+
+}  // namespace ftel
+
+#endif  // FTEL_LIBFTEL_FILE_IO_H_

@@ -1,0 +1,37 @@
+#include "tools/ftelctl/subscription.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "libftel/paho_mqtt_transport.h"
+#include "libftel/status_macros.h"
+
+namespace ftel {
+
+absl::Status Subscription::Start(const std::string& broker_uri,
+                                 const std::vector<std::string>& filters) {
+  transport_ = NewPahoMqttTransport(broker_uri, absl::StrCat("ftelctl-", getpid()));
+  transport_->SetMessageHandler([this](const MqttMessage& message) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      messages_.push_back(message);
+    }
+    cv_.notify_one();
+  });
+  RETURN_IF_ERROR(transport_->Connect(MqttConnectOptions{}));
+  for (const std::string& filter : filters) RETURN_IF_ERROR(transport_->Subscribe(filter, 1));
+  return absl::OkStatus();
+}
+
+std::optional<MqttMessage> Subscription::Next(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
+                    [this] { return !messages_.empty(); })) {
+    return std::nullopt;
+  }
+  MqttMessage message = std::move(messages_.front());
+  messages_.pop_front();
+  return message;
+}
+
+}  // namespace ftel

@@ -1,0 +1,36 @@
+// A connected MQTT subscription whose messages are read one at a time from
+// the calling thread, for ftelctl's commands.
+#ifndef FTEL_TOOLS_FTELCTL_SUBSCRIPTION_H_
+#define FTEL_TOOLS_FTELCTL_SUBSCRIPTION_H_
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "libftel/mqtt_transport.h"
+
+namespace ftel {
+
+class Subscription {
+ public:
+  // Connects with a unique client id and subscribes to every filter at QoS 1.
+  absl::Status Start(const std::string& broker_uri, const std::vector<std::string>& filters);
+  // The next message, or nullopt after `timeout` without one.
+  std::optional<MqttMessage> Next(absl::Duration timeout);
+
+ private:
+  std::unique_ptr<MqttTransport> transport_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<MqttMessage> messages_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_TOOLS_FTELCTL_SUBSCRIPTION_H_
