@@ -18,8 +18,8 @@ void CheckId(const std::string& id, const std::string& key, ConfigProblems* prob
   if (id.empty()) {
     problems->Add(key, "is required");
   } else if (!IsValidId(id)) {
-    problems->Add(key, absl::StrCat("must be 1 to 64 of [a-z0-9-], not starting with '-'; got '",
-                                    id, "'"));
+    problems->Add(
+        key, absl::StrCat("must be 1 to 64 of [a-z0-9-], not starting with '-'; got '", id, "'"));
   }
 }
 
@@ -47,30 +47,29 @@ void ValidateScenarios(const v1::AgentConfig& config, const ScenarioCatalogue* c
         if (s.link().empty()) {
           problems->Add(key + ".link", "is required for a custom scenario");
         } else if (catalogue->FindLink(s.link()) == nullptr) {
-          problems->Add(key + ".link", absl::StrCat("must be a catalogue link id, got '",
-                                                    s.link(), "'"));
+          problems->Add(key + ".link",
+                        absl::StrCat("must be a catalogue link id, got '", s.link(), "'"));
         }
       } else if (known == nullptr) {
         problems->Add(key + ".id", absl::StrCat("'", s.id(),
                                                 "' is not in the scenario catalogue (set "
                                                 "custom: true for a factory-specific scenario)"));
       } else if (!s.link().empty() && s.link() != known->link_id) {
-        problems->Add(key + ".link", absl::StrCat("must match the catalogue link '",
-                                                  known->link_id, "' of ", s.id(), ", got '",
-                                                  s.link(), "'"));
+        problems->Add(key + ".link", absl::StrCat("must match the catalogue link '", known->link_id,
+                                                  "' of ", s.id(), ", got '", s.link(), "'"));
       }
     }
     if (s.ai_declared() && !s.built()) {
-      problems->Add(key + ".ai_declared", "requires built: true (an unbuilt scenario cannot "
-                                          "use AI)");
+      problems->Add(key + ".ai_declared",
+                    "requires built: true (an unbuilt scenario cannot "
+                    "use AI)");
     }
     if (s.ai_declared() && s.evidence_source().empty()) {
       problems->Add(key + ".evidence_source", "is required when ai_declared is true");
     }
     if (!s.evidence_source().empty() && source_names.count(s.evidence_source()) == 0) {
       problems->Add(key + ".evidence_source",
-                    absl::StrCat("must name a source in sources, got '", s.evidence_source(),
-                                 "'"));
+                    absl::StrCat("must name a source in sources, got '", s.evidence_source(), "'"));
     }
   }
 }
@@ -105,8 +104,8 @@ void ValidateSources(const v1::AgentConfig& config, ConfigProblems* problems) {
       problems->Add(key + ".name", absl::StrCat("duplicate source '", source.name(), "'"));
     }
     auto bound = bindings.find(source.name());
-    BuiltinSources().Create(source, bound == bindings.end() ? SourceBindings{} : bound->second,
-                            key, problems);
+    BuiltinSources().Create(source, bound == bindings.end() ? SourceBindings{} : bound->second, key,
+                            problems);
   }
 }
 
@@ -115,8 +114,7 @@ void ValidateInventory(const v1::InventoryCounts& inventory, ConfigProblems* pro
     problems->Add("inventory.ai_capable_terminals", "must not exceed inventory.terminals");
   }
   if (inventory.ai_enabled_key_equipment() > inventory.key_equipment()) {
-    problems->Add("inventory.ai_enabled_key_equipment",
-                  "must not exceed inventory.key_equipment");
+    problems->Add("inventory.ai_enabled_key_equipment", "must not exceed inventory.key_equipment");
   }
 }
 

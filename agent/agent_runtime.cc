@@ -44,8 +44,8 @@ bool AgentRuntime::TryConnect() {
       topics_.StatusTopic(config.identity().factory_id(), config.identity().node_id());
   MqttConnectOptions options = ConnectOptionsFrom(config.broker());
   // A fresh Will per CONNECT (DESIGN.md decision 5).
-  options.will = MqttMessage{status_topic,
-                             MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
+  options.will = MqttMessage{
+      status_topic, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
   absl::Status connected = transport_->Connect(options);
   if (!connected.ok()) {
     if (!warned_offline_) LogWarning(std::string(connected.message()));
@@ -97,8 +97,9 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   uint64_t sequence = 0;
   absl::Duration backoff = absl::Seconds(1);
   int64_t next_connect_ms = 0;
-  transport_->SetConnectionLostHandler(
-      [](const std::string& cause) { LogWarning(absl::StrCat("broker connection lost: ", cause)); });
+  transport_->SetConnectionLostHandler([](const std::string& cause) {
+    LogWarning(absl::StrCat("broker connection lost: ", cause));
+  });
 
   while (!stop.requested()) {
     int64_t now = clock_->NowMs();
@@ -131,8 +132,9 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     const v1::AgentConfig& config = loaded_.config;
     absl::Status said = PublishAndWait(
         *transport_,
-        MqttMessage{topics_.StatusTopic(config.identity().factory_id(), config.identity().node_id()),
-                    MakeStatus(v1::NodeStatus::OFFLINE, false).SerializeAsString(), 1, true},
+        MqttMessage{
+            topics_.StatusTopic(config.identity().factory_id(), config.identity().node_id()),
+            MakeStatus(v1::NodeStatus::OFFLINE, false).SerializeAsString(), 1, true},
         kStatusTimeout);
     if (!said.ok()) LogWarning(absl::StrCat("offline status: ", said.message()));
     (void)transport_->Disconnect(absl::Seconds(2));

@@ -57,8 +57,7 @@ class SourceRegistry {
   std::vector<std::string> Types() const;
   // Null, with problems added, when the config is invalid or the type unknown.
   std::unique_ptr<KpiSource> Create(const v1::SourceConfig& config, const SourceBindings& bindings,
-                                    const std::string& key_prefix,
-                                    ConfigProblems* problems) const;
+                                    const std::string& key_prefix, ConfigProblems* problems) const;
 
  private:
   std::map<std::string, SourceFactory> factories_;

@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
                              loaded->config.identity().factory_id(), " node ",
                              loaded->config.identity().node_id(), " session ",
                              absl::Hex(session_id, absl::kZeroPad16)));
-  std::unique_ptr<ftel::MqttTransport> transport =
-      ftel::NewPahoMqttTransport(loaded->config.broker().uri(), loaded->config.broker().client_id());
+  std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
+      loaded->config.broker().uri(), loaded->config.broker().client_id());
   ftel::SystemClock clock;
   ftel::AgentRuntime runtime(*loaded, sampler->get(), transport.get(), &clock, session_id);
   absl::Status result = runtime.Run(stop);

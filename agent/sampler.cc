@@ -38,9 +38,9 @@ absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig
   for (int i = 0; i < config.sources_size(); ++i) {
     const v1::SourceConfig& source = config.sources(i);
     auto bound = bindings.find(source.name());
-    sources[source.name()] = BuiltinSources().Create(
-        source, bound == bindings.end() ? SourceBindings{} : bound->second,
-        "sources[" + std::to_string(i) + "]", &problems);
+    sources[source.name()] =
+        BuiltinSources().Create(source, bound == bindings.end() ? SourceBindings{} : bound->second,
+                                "sources[" + std::to_string(i) + "]", &problems);
   }
   if (!problems.empty()) return problems.ToStatus();
   return std::unique_ptr<Sampler>(new Sampler(std::move(skeleton), std::move(sources),
@@ -63,8 +63,8 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
   report.set_window_start_ms(window.start_ms);
   report.set_window_end_ms(window.end_ms);
   for (v1::ScenarioCoverage& coverage : *report.mutable_scenarios()) {
-    const std::string& id = coverage.has_custom_id() ? coverage.custom_id()
-                                                     : coverage.catalogue_id();
+    const std::string& id =
+        coverage.has_custom_id() ? coverage.custom_id() : coverage.catalogue_id();
     auto source = scenario_sources_.find(id);
     if (source == scenario_sources_.end()) continue;
     coverage.mutable_evidence()->set_inference_count(

@@ -31,8 +31,10 @@ class SimulatedSource : public KpiSource {
     const double pbt = std::max<int64_t>(0, window.end_ms - window.start_ms) / 1000.0;
     const double apt = std::min(pbt, pbt * config_.availability() * Jitter(id, window, 0));
     const double pru = config_.planned_run_time_per_unit_s();
-    const auto pq = static_cast<uint64_t>(apt * config_.effectiveness() *
-                                          Jitter(id, window, 1) / pru);
+    // Stochastic rounding keeps short windows unbiased (0.4 parts is 1 part
+    // in 40% of windows, not always 0).
+    const auto pq = static_cast<uint64_t>(
+        apt * config_.effectiveness() * Jitter(id, window, 1) / pru + Uniform(id, window, 4));
     const auto gq = std::min<uint64_t>(
         pq, static_cast<uint64_t>(std::llround(pq * config_.quality() * Jitter(id, window, 2))));
     const uint64_t bad = pq - gq;

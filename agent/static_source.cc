@@ -59,8 +59,7 @@ std::unique_ptr<KpiSource> CreateStaticSource(const v1::SourceConfig& config,
                                  "', which is not a work unit bound to this source"));
     }
     if (elements.good_quantity() > elements.produced_quantity()) {
-      problems->Add(absl::StrCat(key, ".good_quantity"),
-                    "must not exceed produced_quantity");
+      problems->Add(absl::StrCat(key, ".good_quantity"), "must not exceed produced_quantity");
     }
     if (elements.actual_production_time_s() > elements.planned_busy_time_s()) {
       problems->Add(absl::StrCat(key, ".actual_production_time_s"),

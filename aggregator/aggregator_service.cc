@@ -43,8 +43,8 @@ const char* RejectionName(Rejection reason) {
   return "unknown";
 }
 
-AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded,
-                                     MqttTransport* transport, const Clock* clock)
+AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
+                                     const Clock* clock)
     : loaded_(loaded),
       transport_(transport),
       clock_(clock),
@@ -74,8 +74,8 @@ void AggregatorService::Reject(Rejection reason, const std::string& topic,
   // The first few of each reason are logged, then every 1000th: a flood of
   // bad input must not become a flood of log lines.
   if (count <= 5 || count % 1000 == 0) {
-    LogWarning(absl::StrCat("rejected (", RejectionName(reason), ", #", count, ") on ", topic,
-                            ": ", detail));
+    LogWarning(absl::StrCat("rejected (", RejectionName(reason), ", #", count, ") on ", topic, ": ",
+                            detail));
   }
 }
 

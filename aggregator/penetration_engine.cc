@@ -55,7 +55,8 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
     FactoryFacts& facts = factories[key.first];
     v1::FactorySummary& summary = facts.summary;
     summary.set_factory_id(key.first);
-    if (!node.identity.factory_name().empty()) summary.set_factory_name(node.identity.factory_name());
+    if (!node.identity.factory_name().empty())
+      summary.set_factory_name(node.identity.factory_name());
     if (!node.identity.sector().empty()) summary.set_sector(node.identity.sector());
     if (!node.identity.region().empty()) summary.set_region(node.identity.region());
     summary.set_nodes(summary.nodes() + 1);
@@ -109,7 +110,7 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
 }
 
 v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
-                            const std::vector<const FactoryFacts*>& members) {
+                                const std::vector<const FactoryFacts*>& members) {
   v1::GroupSummary group;
   group.set_kind(kind);
   group.set_key(key);
@@ -138,7 +139,7 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
 }
 
 v1::GroupSummary SummarizeLink(const CatalogueLink& link,
-                           const std::map<std::string, FactoryFacts>& factories) {
+                               const std::map<std::string, FactoryFacts>& factories) {
   v1::GroupSummary group;
   group.set_kind("link");
   group.set_key(link.id);

@@ -7,7 +7,8 @@ namespace ftel {
 void ElementTotals::Add(const v1::WorkUnitElements& e) {
   planned_busy_time_s += e.planned_busy_time_s();
   actual_production_time_s += e.actual_production_time_s();
-  planned_run_time_s += e.planned_run_time_per_unit_s() * static_cast<double>(e.produced_quantity());
+  planned_run_time_s +=
+      e.planned_run_time_per_unit_s() * static_cast<double>(e.produced_quantity());
   produced_quantity += static_cast<double>(e.produced_quantity());
   good_quantity += static_cast<double>(e.good_quantity());
   scrap_quantity += static_cast<double>(e.scrap_quantity());

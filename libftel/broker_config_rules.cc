@@ -25,9 +25,9 @@ void ValidateBrokerConfig(const v1::BrokerConfig& broker, ConfigProblems* proble
     uint32_t port = 0;
     if (colon == std::string::npos || colon == 0 ||
         !absl::SimpleAtoi(rest.substr(colon + 1), &port) || port == 0 || port > 65535) {
-      problems->Add("broker.uri",
-                    absl::StrCat("must be scheme://host:port with a port in 1..65535, got '",
-                                 uri, "'"));
+      problems->Add(
+          "broker.uri",
+          absl::StrCat("must be scheme://host:port with a port in 1..65535, got '", uri, "'"));
     }
   }
   if (broker.keep_alive_s() > 3600) {

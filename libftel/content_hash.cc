@@ -13,8 +13,6 @@ uint64_t Fnv1a64(absl::string_view bytes) {
   return hash;
 }
 
-std::string Fnv1a64Hex(absl::string_view bytes) {
-  return absl::StrFormat("%016x", Fnv1a64(bytes));
-}
+std::string Fnv1a64Hex(absl::string_view bytes) { return absl::StrFormat("%016x", Fnv1a64(bytes)); }
 
 }  // namespace ftel

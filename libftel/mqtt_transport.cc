@@ -13,9 +13,8 @@ absl::Status PublishAndWait(MqttTransport& transport, const MqttMessage& message
   std::future<absl::Status> result = outcome->get_future();
   transport.Publish(message, [outcome](absl::Status status) { outcome->set_value(status); });
   if (result.wait_for(absl::ToChronoMilliseconds(timeout)) != std::future_status::ready) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("no acknowledgement for ", message.topic, " within ",
-                     absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(absl::StrCat("no acknowledgement for ", message.topic,
+                                                    " within ", absl::FormatDuration(timeout)));
   }
   return result.get();
 }

@@ -25,9 +25,8 @@ absl::StatusOr<ScenarioCatalogue> ScenarioCatalogue::Parse(const std::string& te
     if (line_number == 1 || line.empty()) continue;
     std::vector<std::string> cols = absl::StrSplit(line, '\t');
     if (cols.size() != 6) {
-      return absl::InvalidArgumentError(absl::StrCat(source_name, ":", line_number,
-                                                     ": expected 6 tab-separated columns, got ",
-                                                     cols.size()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_name, ":", line_number, ": expected 6 tab-separated columns, got ", cols.size()));
     }
     if (catalogue.scenario_index_.count(cols[0]) > 0) {
       return absl::InvalidArgumentError(

@@ -27,7 +27,7 @@ class ShutdownSignal {
   // The signal that arrived, 0 if none.
   int signal_number();
 
- // A private instance, for tests; only Install() listens to signals.
+  // A private instance, for tests; only Install() listens to signals.
   ShutdownSignal() = default;
 
  private:

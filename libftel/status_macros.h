@@ -12,10 +12,10 @@
 #define FTEL_CONCAT_INNER_(a, b) a##b
 #define FTEL_CONCAT_(a, b) FTEL_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                             \
-  do {                                                    \
-    ::absl::Status ftel_status_ = (expr);                 \
-    if (!ftel_status_.ok()) return ftel_status_;          \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::absl::Status ftel_status_ = (expr);        \
+    if (!ftel_status_.ok()) return ftel_status_; \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

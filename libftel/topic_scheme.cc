@@ -20,9 +20,7 @@ std::string TopicScheme::StatusTopic(const std::string& factory_id,
 
 std::string TopicScheme::AllReports() const { return absl::StrCat(root_, "/v1/node/+/+/report"); }
 
-std::string TopicScheme::AllStatuses() const {
-  return absl::StrCat(root_, "/v1/node/+/+/status");
-}
+std::string TopicScheme::AllStatuses() const { return absl::StrCat(root_, "/v1/node/+/+/status"); }
 
 std::string TopicScheme::AllRates() const { return absl::StrCat(root_, "/v1/rates/#"); }
 

@@ -235,8 +235,8 @@ class Loader {
   bool ParseSigned(const std::string& text, const std::string& path, int64_t min, int64_t max,
                    int64_t* value) {
     if (!absl::SimpleAtoi(text, value) || *value < min || *value > max) {
-      problems_->Add(path, absl::StrCat("must be an integer in ", min, "..", max, ", got '", text,
-                                        "'"));
+      problems_->Add(path,
+                     absl::StrCat("must be an integer in ", min, "..", max, ", got '", text, "'"));
       return false;
     }
     return true;
@@ -249,8 +249,7 @@ class Loader {
       return false;
     }
     if (!absl::SimpleAtoi(text, value) || *value > max) {
-      problems_->Add(path,
-                     absl::StrCat("must be an integer in 0..", max, ", got '", text, "'"));
+      problems_->Add(path, absl::StrCat("must be an integer in 0..", max, ", got '", text, "'"));
       return false;
     }
     return true;

@@ -36,8 +36,8 @@ std::string DecodeLine(const MqttMessage& message) {
       return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":null}");
     }
     if (!decoded->ParseFromString(message.payload)) {
-      return absl::StrCat(head, ",\"type\":\"", type, "\",\"error\":\"undecodable\",\"bytes\":",
-                          message.payload.size(), "}");
+      return absl::StrCat(head, ",\"type\":\"", type,
+                          "\",\"error\":\"undecodable\",\"bytes\":", message.payload.size(), "}");
     }
     return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":", ToJson(*decoded), "}");
   }
@@ -45,8 +45,8 @@ std::string DecodeLine(const MqttMessage& message) {
     const char* type = message.topic.find("/rates/factory/") != std::string::npos
                            ? "ftel.v1.FactorySummary"
                            : "ftel.v1.GroupSummary";
-    return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":",
-                        message.payload.empty() ? "null" : message.payload, "}");
+    return absl::StrCat(head, ",\"type\":\"", type,
+                        "\",\"payload\":", message.payload.empty() ? "null" : message.payload, "}");
   }
   return absl::StrCat(head, ",\"type\":null,\"payload\":", JsonQuote(message.payload), "}");
 }
@@ -63,8 +63,8 @@ int RunDecode(const CommandLine& args) {
     return 2;
   }
   Subscription subscription;
-  absl::Status started = subscription.Start(args.Get("broker", "tcp://127.0.0.1:1883"),
-                                            {args.Get("topic", "ftel/#")});
+  absl::Status started =
+      subscription.Start(args.Get("broker", "tcp://127.0.0.1:1883"), {args.Get("topic", "ftel/#")});
   if (!started.ok()) {
     std::fprintf(stderr, "ftelctl decode: %s\n", std::string(started.message()).c_str());
     return 1;

@@ -46,8 +46,7 @@ void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
     const v1::GroupPenetration& d = fleet->declared();
     out += absl::StrFormat("%-16s %-24s %-14s %-12s %9s %9s %7s %d/%d\n", "FLEET (pooled)", "", "",
                            "", Percent(d.pooled()), Percent(fleet->observed().pooled()),
-                           Oee(fleet->production()), fleet->factories_online(),
-                           fleet->factories());
+                           Oee(fleet->production()), fleet->factories_online(), fleet->factories());
     out += absl::StrFormat(
         "\ndeclared: median %.1f%%; factories at >=20%%: %d, >=60%%: %d, >=70%%: %d\n",
         d.distribution().median_percent(), d.marks().at_or_above_20(), d.marks().at_or_above_60(),

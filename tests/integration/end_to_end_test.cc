@@ -1,0 +1,335 @@
+// The whole path with real parts: mosquitto on a free loopback port, the
+// aggregator and two agents as real processes, and a Paho subscriber reading
+// the retained results. Expected numbers are computed by hand from the two
+// static configs below.
+#include <signal.h>
+
+#include <map>
+#include <mutex>
+
+#include "absl/strings/str_replace.h"
+#include "ftel/v1/status.pb.h"
+#include "ftel/v1/summary.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libftel/paho_mqtt_transport.h"
+#include "libftel/proto_json.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace ftel {
+namespace {
+
+using ::testing::HasSubstr;
+
+// alpha: 5 built catalogue scenarios, 3 declare AI, 2 of them show inferences
+// (PM-02 shows none); RD-01 is not built; x-vision is custom.
+constexpr char kAlphaConfig[] = R"(broker: {uri: 'URI'}
+identity: {factory_id: alpha, node_id: edge-1, factory_name: Alpha Works, sector: electronics, region: jiangsu}
+publish_interval_ms: 200
+catalogue_path: CATALOGUE
+sources:
+  - name: plc
+    type: static
+    fixed:
+      inference_counts: {PM-01: 50, PO-05: 10, x-vision: 5}
+      work_units:
+        - {work_unit_id: wu-a, planned_busy_time_s: 100, actual_production_time_s: 80, planned_run_time_per_unit_s: 0.5, produced_quantity: 120, good_quantity: 114, scrap_quantity: 4, rework_quantity: 2, good_parts_first_pass: 110, inspected_parts: 120, time_between_failures_s: 80, time_to_restoration_s: 20, failure_events: 2, energy_kwh: 12}
+        - {work_unit_id: wu-b, planned_busy_time_s: 100, actual_production_time_s: 50, planned_run_time_per_unit_s: 1, produced_quantity: 40, good_quantity: 40, energy_kwh: 8}
+scenarios:
+  - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
+  - {id: PM-02, built: true, ai_declared: true, evidence_source: plc}
+  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc}
+  - {id: PO-08, built: true}
+  - {id: PO-09, built: true}
+  - {id: RD-01, built: false}
+  - {id: x-vision, custom: true, link: PO, built: true, ai_declared: true, evidence_source: plc}
+inventory: {terminals: 10, ai_capable_terminals: 4, key_equipment: 8, ai_enabled_key_equipment: 2, industrial_software: 5, vertical_models: 3, industrial_agents: 1}
+work_units:
+  - {id: wu-a, source: plc}
+  - {id: wu-b, source: plc}
+)";
+
+// beta: 4 built, 1 declares AI and shows inferences.
+constexpr char kBetaConfig[] = R"(broker: {uri: 'URI'}
+identity: {factory_id: beta, node_id: edge-1, factory_name: Beta Machinery, sector: equipment, region: guangdong}
+publish_interval_ms: 200
+catalogue_path: CATALOGUE
+sources:
+  - name: plc
+    type: static
+    fixed:
+      inference_counts: {PM-01: 7}
+      work_units:
+        - {work_unit_id: press, planned_busy_time_s: 100, actual_production_time_s: 90, planned_run_time_per_unit_s: 1, produced_quantity: 72, good_quantity: 70}
+scenarios:
+  - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
+  - {id: PM-03, built: true}
+  - {id: PM-04, built: true}
+  - {id: PO-01, built: true}
+inventory: {terminals: 30, ai_capable_terminals: 3, key_equipment: 12, ai_enabled_key_equipment: 6, industrial_software: 2, vertical_models: 1, industrial_agents: 0}
+work_units:
+  - {id: press, source: plc}
+)";
+
+constexpr char kAggregatorConfig[] = R"(broker: {uri: 'URI', client_id: test-aggregator}
+catalogue_path: CATALOGUE
+publish_min_interval_ms: 100
+)";
+
+// Keeps the newest message per topic, as a dashboard would.
+class LatestByTopic {
+ public:
+  absl::Status Start(const std::string& uri) {
+    transport_ = NewPahoMqttTransport(uri, "test-observer");
+    transport_->SetMessageHandler([this](const MqttMessage& message) {
+      std::lock_guard<std::mutex> lock(mu_);
+      latest_[message.topic] = message.payload;
+    });
+    absl::Status status = transport_->Connect(MqttConnectOptions{});
+    if (status.ok()) status = transport_->Subscribe("ftel/#", 1);
+    return status;
+  }
+
+  std::optional<std::string> Get(const std::string& topic) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = latest_.find(topic);
+    if (it == latest_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  template <typename Message>
+  std::optional<Message> GetJson(const std::string& topic) {
+    std::optional<std::string> payload = Get(topic);
+    Message message;
+    if (!payload.has_value() || !FromJson(*payload, &message).ok()) return std::nullopt;
+    return message;
+  }
+
+  std::optional<v1::NodeStatus> GetStatus(const std::string& factory) {
+    std::optional<std::string> payload = Get("ftel/v1/node/" + factory + "/edge-1/status");
+    v1::NodeStatus status;
+    if (!payload.has_value() || !status.ParseFromString(*payload)) return std::nullopt;
+    return status;
+  }
+
+ private:
+  std::unique_ptr<MqttTransport> transport_;
+  std::mutex mu_;
+  std::map<std::string, std::string> latest_;
+};
+
+// Polls `condition` until it holds or `timeout` passes.
+template <typename Condition>
+bool Eventually(Condition condition, absl::Duration timeout = absl::Seconds(20)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return condition();
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto broker = BrokerProcess::Start(dir_);
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    ASSERT_TRUE(observer_.Start(broker_->uri()).ok());
+    aggregator_ = StartProgram(FTEL_AGGREGATOR_BIN, "aggregator", kAggregatorConfig);
+    alpha_ = StartProgram(FTEL_AGENT_BIN, "alpha", kAlphaConfig);
+    beta_ = StartProgram(FTEL_AGENT_BIN, "beta", kBetaConfig);
+  }
+
+  std::string WriteConfig(const std::string& name, const std::string& text) {
+    return dir_.WriteFile(
+        name + ".yaml",
+        absl::StrReplaceAll(text, {{"URI", broker_->uri()},
+                                   {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
+  }
+
+  std::unique_ptr<ChildProcess> StartProgram(const char* binary, const std::string& name,
+                                             const std::string& config) {
+    auto process = ChildProcess::Start({binary, "--config", WriteConfig(name, config)},
+                                       dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(process.ok()) << process.status();
+    return process.ok() ? *std::move(process) : nullptr;
+  }
+
+  // Waits until the fleet result covers both agents with at least two windows each.
+  std::optional<v1::GroupSummary> WaitForFullFleet() {
+    std::optional<v1::GroupSummary> fleet;
+    Eventually([&] {
+      fleet = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/fleet");
+      return fleet.has_value() && fleet->factories() == 2 && fleet->factories_online() == 2 &&
+             fleet->declared().pooled().denominator() == 9 && fleet->production().windows() >= 4;
+    });
+    return fleet;
+  }
+
+  std::string Logs() {
+    return "aggregator:\n" + aggregator_->Log() + "\nalpha:\n" + alpha_->Log() + "\nbeta:\n" +
+           beta_->Log();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<BrokerProcess> broker_;
+  LatestByTopic observer_;
+  std::unique_ptr<ChildProcess> aggregator_;
+  std::unique_ptr<ChildProcess> alpha_;
+  std::unique_ptr<ChildProcess> beta_;
+};
+
+TEST_F(EndToEndTest, FactoryRatesEqualHandComputedNumbers) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  auto alpha = observer_.GetJson<v1::FactorySummary>("ftel/v1/rates/factory/alpha");
+  auto beta = observer_.GetJson<v1::FactorySummary>("ftel/v1/rates/factory/beta");
+  ASSERT_TRUE(alpha.has_value() && beta.has_value());
+
+  EXPECT_EQ(alpha->factory_name(), "Alpha Works");
+  EXPECT_EQ(alpha->sector(), "electronics");
+  EXPECT_TRUE(alpha->online());
+  EXPECT_DOUBLE_EQ(alpha->declared().numerator(), 3);
+  EXPECT_DOUBLE_EQ(alpha->declared().denominator(), 5);
+  EXPECT_DOUBLE_EQ(alpha->declared().percent(), 60);
+  EXPECT_DOUBLE_EQ(alpha->observed().percent(), 40);
+  EXPECT_EQ(alpha->custom_built(), 1u);
+  EXPECT_EQ(alpha->custom_ai_observed(), 1u);
+  EXPECT_DOUBLE_EQ(alpha->terminals().percent(), 40);
+  EXPECT_DOUBLE_EQ(alpha->key_equipment().percent(), 25);
+  EXPECT_EQ(alpha->vertical_models(), 3u);
+  EXPECT_EQ(alpha->industrial_agents(), 1u);
+  EXPECT_EQ(alpha->industrial_software(), 5u);
+  // Pooled over two work units and every window: A = 130/200, E = (0.5*120 +
+  // 1*40)/130, Q = 154/160, OEE = 100/200 * 154/160.
+  const v1::ProductionKpis& p = alpha->production();
+  EXPECT_NEAR(p.availability().percent(), 65, 1e-9);
+  EXPECT_NEAR(p.effectiveness().percent(), 100.0 * 100 / 130, 1e-9);
+  EXPECT_NEAR(p.quality().percent(), 96.25, 1e-9);
+  EXPECT_NEAR(p.oee_percent(), 48.125, 1e-9);
+  EXPECT_NEAR(p.first_pass_yield().percent(), 100.0 * 110 / 120, 1e-9);
+  EXPECT_NEAR(p.mtbf_s(), 40, 1e-9);
+  EXPECT_NEAR(p.mttr_s(), 10, 1e-9);
+  EXPECT_NEAR(p.energy_kwh_per_unit(), 20.0 / 160, 1e-9);
+  EXPECT_EQ(alpha->duplicates(), 0u);
+
+  EXPECT_DOUBLE_EQ(beta->declared().percent(), 25);
+  EXPECT_DOUBLE_EQ(beta->observed().percent(), 25);
+  EXPECT_DOUBLE_EQ(beta->terminals().percent(), 10);
+  EXPECT_DOUBLE_EQ(beta->key_equipment().percent(), 50);
+  EXPECT_NEAR(beta->production().oee_percent(), 70, 1e-9);  // 72/100 * 70/72
+}
+
+TEST_F(EndToEndTest, FleetAndGroupRatesPoolCounts) {
+  std::optional<v1::GroupSummary> fleet = WaitForFullFleet();
+  ASSERT_TRUE(fleet.has_value()) << Logs();
+  // (3 + 1) / (5 + 4); averaging 60% and 25% would give 42.5%.
+  EXPECT_DOUBLE_EQ(fleet->declared().pooled().numerator(), 4);
+  EXPECT_NEAR(fleet->declared().pooled().percent(), 400.0 / 9, 1e-9);
+  EXPECT_NEAR(fleet->observed().pooled().percent(), 300.0 / 9, 1e-9);
+  EXPECT_DOUBLE_EQ(fleet->declared().distribution().min_percent(), 25);
+  EXPECT_DOUBLE_EQ(fleet->declared().distribution().median_percent(), 42.5);
+  EXPECT_DOUBLE_EQ(fleet->declared().distribution().max_percent(), 60);
+  EXPECT_EQ(fleet->declared().marks().at_or_above_20(), 2u);
+  EXPECT_EQ(fleet->declared().marks().at_or_above_60(), 1u);
+  EXPECT_EQ(fleet->declared().marks().at_or_above_70(), 0u);
+  EXPECT_DOUBLE_EQ(fleet->terminals().percent(), 100.0 * 7 / 40);
+  EXPECT_DOUBLE_EQ(fleet->key_equipment().percent(), 40);
+  EXPECT_EQ(fleet->vertical_models(), 4u);
+  EXPECT_NEAR(fleet->production().oee_percent(), 100.0 * 172 / 300 * 224 / 232, 1e-9);
+
+  auto pm = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/link/PM");
+  ASSERT_TRUE(pm.has_value());
+  EXPECT_EQ(pm->factories(), 2u);
+  EXPECT_DOUBLE_EQ(pm->declared().pooled().percent(), 60);  // (2 + 1) / (2 + 3)
+  auto po = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/link/PO");
+  ASSERT_TRUE(po.has_value());
+  EXPECT_DOUBLE_EQ(po->declared().pooled().percent(), 25);  // (1 + 0) / (3 + 1)
+  EXPECT_DOUBLE_EQ(po->declared().distribution().min_percent(), 0);
+  auto sector = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/sector/electronics");
+  ASSERT_TRUE(sector.has_value());
+  EXPECT_EQ(sector->factories(), 1u);
+  EXPECT_DOUBLE_EQ(sector->declared().pooled().percent(), 60);
+  auto region = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/region/guangdong");
+  ASSERT_TRUE(region.has_value());
+  EXPECT_DOUBLE_EQ(region->declared().pooled().percent(), 25);
+}
+
+TEST_F(EndToEndTest, KilledAgentTurnsOfflineThroughItsLastWill) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  beta_->Signal(SIGKILL);
+  ASSERT_TRUE(beta_->WaitForExit(absl::Seconds(5)).has_value());
+  std::optional<v1::NodeStatus> will;
+  ASSERT_TRUE(Eventually([&] {
+    will = observer_.GetStatus("beta");
+    return will.has_value() && will->state() == v1::NodeStatus::OFFLINE;
+  })) << Logs();
+  EXPECT_TRUE(will->is_last_will());
+  EXPECT_TRUE(Eventually([&] {
+    auto beta = observer_.GetJson<v1::FactorySummary>("ftel/v1/rates/factory/beta");
+    auto fleet = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/fleet");
+    return beta.has_value() && !beta->online() && fleet.has_value() &&
+           fleet->factories_online() == 1 && fleet->factories() == 2;
+  })) << Logs();
+}
+
+TEST_F(EndToEndTest, StoppedAgentSaysOfflineItselfAndExitsCleanly) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  alpha_->Signal(SIGTERM);
+  EXPECT_EQ(alpha_->WaitForExit(absl::Seconds(10)), std::optional<int>(0));
+  std::optional<v1::NodeStatus> status = observer_.GetStatus("alpha");
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->state(), v1::NodeStatus::OFFLINE);
+  EXPECT_FALSE(status->is_last_will());
+  EXPECT_THAT(alpha_->Log(), HasSubstr("0 failed, 0 unsent"));
+}
+
+TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  auto decode =
+      ChildProcess::Start({FTEL_FTELCTL_BIN, "decode", "--broker", broker_->uri(), "--topic",
+                           "ftel/v1/node/alpha/+/+", "--count", "3", "--timeout-s", "20"},
+                          dir_.path() + "/decode.log");
+  ASSERT_TRUE(decode.ok());
+  EXPECT_EQ((*decode)->WaitForExit(absl::Seconds(25)), std::optional<int>(0));
+  const std::string out = (*decode)->Log();
+  // The retained status comes first, then live reports.
+  EXPECT_THAT(out, HasSubstr("{\"topic\":\"ftel/v1/node/alpha/edge-1/status\",\"retained\":true,"
+                             "\"type\":\"ftel.v1.NodeStatus\",\"payload\":{"));
+  EXPECT_THAT(out, HasSubstr("\"state\":\"ONLINE\""));
+  EXPECT_THAT(out, HasSubstr("\"type\":\"ftel.v1.Report\""));
+  EXPECT_THAT(out, HasSubstr("\"catalogue_id\":\"PO-05\""));
+}
+
+TEST(FtelctlValidateConfig, PrintsEveryProblemAndFails) {
+  TempDir dir;
+  const std::string path =
+      dir.WriteFile("bad.yaml",
+                    "broker: {uri: 'mqtt://x'}\nidentity: {factory_id: A, node_id: n}\n"
+                    "publish_interval_ms: 1\n");
+  auto run =
+      ChildProcess::Start({FTEL_FTELCTL_BIN, "validate-config", path}, dir.path() + "/out.log");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ((*run)->WaitForExit(absl::Seconds(10)), std::optional<int>(1));
+  const std::string out = (*run)->Log();
+  EXPECT_THAT(out, HasSubstr(path + ":1: broker.uri: must start with tcp:// or ssl://"));
+  EXPECT_THAT(out, HasSubstr(path + ":2: identity.factory_id: must be 1 to 64 of [a-z0-9-]"));
+  EXPECT_THAT(out, HasSubstr(path + ":3: publish_interval_ms: must be between 100"));
+}
+
+TEST(FtelctlValidateConfig, AcceptsTheShippedDemoConfigs) {
+  TempDir dir;
+  for (const char* name :
+       {"aggregator", "suzhou-electronics", "foshan-appliances", "tangshan-steel"}) {
+    auto run = ChildProcess::Start(
+        {FTEL_FTELCTL_BIN, "validate-config", SourceConfigDir() + "/demo/" + name + ".yaml"},
+        dir.path() + "/" + name + ".log");
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ((*run)->WaitForExit(absl::Seconds(10)), std::optional<int>(0)) << (*run)->Log();
+  }
+}
+
+}  // namespace
+}  // namespace ftel

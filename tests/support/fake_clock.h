@@ -1,0 +1,23 @@
+// A clock that moves only when the test says so.
+#ifndef FTEL_TESTS_SUPPORT_FAKE_CLOCK_H_
+#define FTEL_TESTS_SUPPORT_FAKE_CLOCK_H_
+
+#include <atomic>
+
+#include "libftel/clock.h"
+
+namespace ftel {
+
+class FakeClock : public Clock {
+ public:
+  explicit FakeClock(int64_t now_ms) : now_ms_(now_ms) {}
+  int64_t NowMs() const override { return now_ms_.load(); }
+  void Advance(int64_t ms) { now_ms_ += ms; }
+
+ private:
+  std::atomic<int64_t> now_ms_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_TESTS_SUPPORT_FAKE_CLOCK_H_

@@ -1,0 +1,134 @@
+#include "aggregator/aggregator_service.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+#include "libftel/proto_json.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/fake_mqtt_transport.h"
+#include "tests/support/temp_dir.h"
+
+namespace ftel {
+namespace {
+
+class AggregatorServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+    ASSERT_TRUE(catalogue.ok());
+    loaded_.catalogue = *std::move(catalogue);
+    loaded_.config.set_topic_root("ftel");
+    loaded_.config.set_max_payload_bytes(2048);
+    loaded_.config.set_kpi_horizon_s(3600);
+    loaded_.config.set_publish_min_interval_ms(100);
+    ASSERT_TRUE(transport_.Connect({}).ok());
+    service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
+  }
+
+  static v1::Report GoodReport(uint64_t sequence) {
+    v1::Report report;
+    report.set_schema_version(1);
+    report.mutable_identity()->set_factory_id("f1");
+    report.mutable_identity()->set_node_id("n1");
+    report.set_session_id(5);
+    report.set_sequence(sequence);
+    report.set_window_end_ms(1000 * sequence);
+    v1::ScenarioCoverage* s = report.add_scenarios();
+    s->set_catalogue_id("PM-01");
+    s->set_link("PM");
+    s->set_built(true);
+    s->set_ai_declared(true);
+    return report;
+  }
+
+  void Send(const std::string& topic, const std::string& payload) {
+    service_->Process(MqttMessage{topic, payload, 1, false});
+  }
+
+  uint64_t Rejected(const std::string& reason) {
+    const auto stats = service_->stats();
+    auto it = stats.rejected.find(reason);
+    return it == stats.rejected.end() ? 0 : it->second;
+  }
+
+  LoadedAggregatorConfig loaded_;
+  FakeMqttTransport transport_;
+  FakeClock clock_{1000000};
+  std::unique_ptr<AggregatorService> service_;
+  const std::string report_topic_ = "ftel/v1/node/f1/n1/report";
+};
+
+TEST_F(AggregatorServiceTest, UndecodablePayloadIsCountedAndDropped) {
+  Send(report_topic_, std::string("\x0a\xff\xff\xff\xff\xff", 6));
+  EXPECT_EQ(Rejected("undecodable"), 1u);
+  EXPECT_EQ(service_->stats().reports, 0u);
+}
+
+TEST_F(AggregatorServiceTest, OversizedPayloadIsCountedAndDropped) {
+  Send(report_topic_, std::string(4096, 'x'));
+  EXPECT_EQ(Rejected("too_large"), 1u);
+}
+
+TEST_F(AggregatorServiceTest, TopicIdentityMustMatchPayload) {
+  Send("ftel/v1/node/f2/n1/report", GoodReport(1).SerializeAsString());
+  EXPECT_EQ(Rejected("identity_mismatch"), 1u);
+  EXPECT_EQ(service_->stats().reports, 0u);
+}
+
+TEST_F(AggregatorServiceTest, WrongSchemaVersionIsRejected) {
+  v1::Report report = GoodReport(1);
+  report.set_schema_version(2);
+  Send(report_topic_, report.SerializeAsString());
+  EXPECT_EQ(Rejected("schema_version"), 1u);
+}
+
+TEST_F(AggregatorServiceTest, ForeignTopicIsRejected) {
+  Send("ftel/v1/node/f1/n1/config", "x");
+  EXPECT_EQ(Rejected("unknown_topic"), 1u);
+}
+
+TEST_F(AggregatorServiceTest, GoodInputAfterBadInputStillCounts) {
+  Send(report_topic_, "garbage that is not protobuf \xff");
+  Send(report_topic_, GoodReport(1).SerializeAsString());
+  Send(report_topic_, GoodReport(1).SerializeAsString());
+  const auto stats = service_->stats();
+  EXPECT_EQ(stats.reports, 1u);
+  EXPECT_EQ(stats.duplicates, 1u);
+}
+
+TEST_F(AggregatorServiceTest, RecomputePublishesRetainedJsonOnlyWhenChanged) {
+  Send(report_topic_, GoodReport(1).SerializeAsString());
+  service_->Recompute();
+  const auto first = transport_.published();
+  // factory + 8 links + 1 sector + 1 region + fleet
+  ASSERT_EQ(first.size(), 12u);
+  const MqttMessage* factory = nullptr;
+  for (const MqttMessage& m : first) {
+    EXPECT_TRUE(m.retained);
+    EXPECT_EQ(m.qos, 1);
+    if (m.topic == "ftel/v1/rates/factory/f1") factory = &m;
+  }
+  ASSERT_NE(factory, nullptr);
+  v1::FactorySummary summary;
+  ASSERT_TRUE(FromJson(factory->payload, &summary).ok()) << factory->payload;
+  EXPECT_DOUBLE_EQ(summary.declared().percent(), 100);
+  EXPECT_EQ(summary.computed_at_ms(), 1000000);
+
+  clock_.Advance(5000);
+  service_->Recompute();
+  EXPECT_EQ(transport_.published().size(), first.size()) << "nothing changed but the time";
+
+  Send(report_topic_, GoodReport(2).SerializeAsString());
+  service_->Recompute();
+  // A second window changes the factory's counters and the pooled windows of
+  // its groups; the coverage of every link stays as it was.
+  std::set<std::string> republished;
+  const auto all = transport_.published();
+  for (size_t i = first.size(); i < all.size(); ++i) republished.insert(all[i].topic);
+  EXPECT_EQ(republished,
+            (std::set<std::string>{"ftel/v1/rates/factory/f1", "ftel/v1/rates/sector/unknown",
+                                   "ftel/v1/rates/region/unknown", "ftel/v1/rates/fleet"}));
+}
+
+}  // namespace
+}  // namespace ftel

@@ -1,0 +1,85 @@
+#include "aggregator/fleet_state.h"
+
+#include "gtest/gtest.h"
+
+namespace ftel {
+namespace {
+
+v1::Report MakeReport(uint64_t session, uint64_t sequence, int64_t end_ms, uint64_t produced) {
+  v1::Report report;
+  report.set_schema_version(1);
+  report.mutable_identity()->set_factory_id("f1");
+  report.mutable_identity()->set_node_id("n1");
+  report.set_session_id(session);
+  report.set_sequence(sequence);
+  report.set_window_start_ms(end_ms - 1000);
+  report.set_window_end_ms(end_ms);
+  v1::WorkUnitElements* unit = report.add_work_units();
+  unit->set_work_unit_id("line");
+  unit->set_produced_quantity(produced);
+  return report;
+}
+
+double Produced(const NodeRecord& node) {
+  double total = 0;
+  for (const auto& window : node.windows) total += window.second.totals.produced_quantity;
+  return total;
+}
+
+TEST(FleetState, DuplicateIsCountedOnce) {
+  FleetState state(3600000);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000, 5)), ReportOutcome::kAccepted);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000, 5)), ReportOutcome::kDuplicate);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 2, 11000, 5)), ReportOutcome::kAccepted);
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  EXPECT_EQ(node.reports, 2u);
+  EXPECT_EQ(node.duplicates, 1u);
+  EXPECT_DOUBLE_EQ(Produced(node), 10);
+}
+
+TEST(FleetState, SameSequenceInANewSessionIsNewData) {
+  FleetState state(3600000);
+  state.ApplyReport(MakeReport(7, 1, 10000, 5));
+  EXPECT_EQ(state.ApplyReport(MakeReport(8, 1, 11000, 5)), ReportOutcome::kAccepted);
+}
+
+TEST(FleetState, LateWindowFillsItsPlaceButDoesNotReplaceTheNewest) {
+  FleetState state(3600000);
+  state.ApplyReport(MakeReport(7, 2, 20000, 5));
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000, 3)), ReportOutcome::kAccepted);
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  EXPECT_EQ(node.latest.sequence(), 2u);
+  EXPECT_DOUBLE_EQ(Produced(node), 8);
+}
+
+TEST(FleetState, WindowsOutsideTheHorizonAreDroppedAndNotAccepted) {
+  FleetState state(/*kpi_horizon_ms=*/5000);
+  state.ApplyReport(MakeReport(7, 1, 10000, 1));
+  state.ApplyReport(MakeReport(7, 2, 20000, 2));
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  EXPECT_EQ(node.windows.size(), 1u);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 0, 12000, 4)), ReportOutcome::kOutsideHorizon);
+  EXPECT_DOUBLE_EQ(Produced(node), 2);
+}
+
+TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
+  FleetState state(3600000);
+  v1::NodeStatus online;
+  online.mutable_identity()->set_factory_id("f1");
+  online.mutable_identity()->set_node_id("n1");
+  online.set_state(v1::NodeStatus::ONLINE);
+  online.set_started_at_ms(2000);
+  v1::NodeStatus old_will = online;
+  old_will.set_state(v1::NodeStatus::OFFLINE);
+  old_will.set_started_at_ms(1000);
+  state.ApplyStatus(online);
+  state.ApplyStatus(old_will);
+  EXPECT_TRUE(state.nodes().at({"f1", "n1"}).online());
+  v1::NodeStatus new_offline = online;
+  new_offline.set_state(v1::NodeStatus::OFFLINE);
+  state.ApplyStatus(new_offline);
+  EXPECT_FALSE(state.nodes().at({"f1", "n1"}).online());
+}
+
+}  // namespace
+}  // namespace ftel
