@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The ftel demo: installs what is missing, builds in Release, starts mosquitto
+# on a free loopback port, the aggregator and three factory agents, and shows
+# the live fleet table. Ctrl-C stops everything it started.
+#
+#   scripts/demo.sh                  # until Ctrl-C
+#   FTEL_DEMO_SECONDS=20 scripts/demo.sh   # stop by itself after 20 s
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/scripts/install-deps.sh"
+
+build="$root/build/release"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFTEL_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+run="$root/build/demo-run"
+rm -rf "$run"
+mkdir -p "$run"
+
+# A loopback port nothing listens on.
+port=""
+for _ in $(seq 1 50); do
+  candidate=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+    port=$candidate
+    break
+  fi
+done
+[[ -n "$port" ]] || { echo "demo: no free loopback port found" >&2; exit 1; }
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  [[ ${#pids[@]} -eq 0 ]] && exit 0
+  echo "demo: stopping ${#pids[@]} processes"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive -eq 0 ]] && break
+    sleep 0.1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  echo "demo: stopped; logs are in $run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$run/mosquitto.conf"
+"$mosquitto_bin" -c "$run/mosquitto.conf" >"$run/mosquitto.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+
+# The demo configs, pointed at this broker and the repository's catalogue.
+for config in "$root"/config/demo/*.yaml; do
+  sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
+      -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
+      "$config" >"$run/$(basename "$config")"
+done
+
+"$build/ftel-aggregator" --config "$run/aggregator.yaml" >"$run/aggregator.log" 2>&1 &
+pids+=($!)
+for agent in suzhou-electronics foshan-appliances tangshan-steel; do
+  "$build/ftel-agent" --config "$run/$agent.yaml" >"$run/$agent.log" 2>&1 &
+  pids+=($!)
+done
+echo "demo: broker tcp://127.0.0.1:$port, logs in $run; Ctrl-C to stop"
+
+count=()
+if [[ -n "${FTEL_DEMO_SECONDS:-}" ]]; then
+  count=(--count "$(( (FTEL_DEMO_SECONDS + 1) / 2 ))")
+fi
+"$build/ftelctl" fleet --broker "tcp://127.0.0.1:$port" --refresh-s 2 "${count[@]}"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ftel needs and that are missing; does nothing
+# when all are present (so the demo then runs without network).
+#
+#   scripts/install-deps.sh            # build + demo
+#   scripts/install-deps.sh --tests    # also what the test suite needs
+set -euo pipefail
+
+packages=(
+  g++ cmake make
+  protobuf-compiler libprotobuf-dev libabsl-dev
+  libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev
+  mosquitto mosquitto-clients
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(libgtest-dev libgmock-dev clang-format)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "ftel: installing missing Debian packages: ${missing[*]}" >&2
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "ftel: run as root (or install sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
