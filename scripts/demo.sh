@@ -10,8 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/install-deps.sh"
 
 build="$root/build/release"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFTEL_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)"
+(cd "$root" && cmake --preset release >/dev/null && cmake --build --preset release -j"$(nproc)")
 
 run="$root/build/demo-run"
 rm -rf "$run"

@@ -3,7 +3,8 @@
 # when all are present (so the demo then runs without network).
 #
 #   scripts/install-deps.sh            # build + demo
-#   scripts/install-deps.sh --tests    # also what the test suite needs
+#   scripts/install-deps.sh --tests    # also what the native test suite needs
+#   scripts/install-deps.sh --cross    # also ARM cross compilers, qemu-user, mmdebstrap
 set -euo pipefail
 
 packages=(
@@ -12,9 +13,13 @@ packages=(
   libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev
   mosquitto mosquitto-clients
 )
-if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(libgtest-dev libgmock-dev clang-format)
-fi
+for option in "$@"; do
+  case "$option" in
+    --tests) packages+=(libgtest-dev libgmock-dev clang-format) ;;
+    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
+    *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

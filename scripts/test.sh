@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds ftel with its tests and runs the whole suite:
-# unit tests, integration tests against a real mosquitto on free loopback
-# ports, and the formatting check. Exits non-zero on any failure.
+#  - native: unit tests, integration tests against a real mosquitto on free
+#    loopback ports, the formatting check;
+#  - aarch64 and armhf: cross-built agent, ftelctl and their tests, run under
+#    qemu-user with a Debian bookworm sysroot, against the host's mosquitto.
+# Exits non-zero on any failure. FTEL_SKIP_CROSS=1 runs the native part only.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/scripts/install-deps.sh" --tests
+cd "$root"
+cross=1
+[[ "${FTEL_SKIP_CROSS:-0}" == 1 ]] && cross=0
+if [[ $cross == 1 ]]; then
+  scripts/install-deps.sh --tests --cross
+else
+  scripts/install-deps.sh --tests
+fi
 
 jobs=$(nproc)
-build="$root/build/test"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTEL_BUILD_TESTS=ON >/dev/null
-cmake --build "$build" -j"$jobs"
-ctest --test-dir "$build" --output-on-failure -j"$jobs"
+run_preset() {
+  echo "=== $1 ===" >&2
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j"$jobs"
+  ctest --preset "$1" -j"$jobs"
+}
+
+run_preset native
+if [[ $cross == 1 ]]; then
+  for arch in arm64 armhf; do toolchains/make-sysroot.sh "$arch"; done
+  run_preset aarch64
+  run_preset armhf
+fi

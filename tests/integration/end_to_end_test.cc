@@ -17,6 +17,7 @@
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/topic_recorder.h"
 
 namespace ftel {
 namespace {
@@ -78,59 +79,6 @@ catalogue_path: CATALOGUE
 publish_min_interval_ms: 100
 )";
 
-// Keeps the newest message per topic, as a dashboard would.
-class LatestByTopic {
- public:
-  absl::Status Start(const std::string& uri) {
-    transport_ = NewPahoMqttTransport(uri, "test-observer");
-    transport_->SetMessageHandler([this](const MqttMessage& message) {
-      std::lock_guard<std::mutex> lock(mu_);
-      latest_[message.topic] = message.payload;
-    });
-    absl::Status status = transport_->Connect(MqttConnectOptions{});
-    if (status.ok()) status = transport_->Subscribe("ftel/#", 1);
-    return status;
-  }
-
-  std::optional<std::string> Get(const std::string& topic) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = latest_.find(topic);
-    if (it == latest_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  template <typename Message>
-  std::optional<Message> GetJson(const std::string& topic) {
-    std::optional<std::string> payload = Get(topic);
-    Message message;
-    if (!payload.has_value() || !FromJson(*payload, &message).ok()) return std::nullopt;
-    return message;
-  }
-
-  std::optional<v1::NodeStatus> GetStatus(const std::string& factory) {
-    std::optional<std::string> payload = Get("ftel/v1/node/" + factory + "/edge-1/status");
-    v1::NodeStatus status;
-    if (!payload.has_value() || !status.ParseFromString(*payload)) return std::nullopt;
-    return status;
-  }
-
- private:
-  std::unique_ptr<MqttTransport> transport_;
-  std::mutex mu_;
-  std::map<std::string, std::string> latest_;
-};
-
-// Polls `condition` until it holds or `timeout` passes.
-template <typename Condition>
-bool Eventually(Condition condition, absl::Duration timeout = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return condition();
-}
-
 class EndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -152,8 +100,9 @@ class EndToEndTest : public ::testing::Test {
 
   std::unique_ptr<ChildProcess> StartProgram(const char* binary, const std::string& name,
                                              const std::string& config) {
-    auto process = ChildProcess::Start({binary, "--config", WriteConfig(name, config)},
-                                       dir_.path() + "/" + name + ".log");
+    auto process =
+        ChildProcess::Start(ProgramCommand(binary, {"--config", WriteConfig(name, config)}),
+                            dir_.path() + "/" + name + ".log");
     EXPECT_TRUE(process.ok()) << process.status();
     return process.ok() ? *std::move(process) : nullptr;
   }
@@ -176,7 +125,7 @@ class EndToEndTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<BrokerProcess> broker_;
-  LatestByTopic observer_;
+  TopicRecorder observer_;
   std::unique_ptr<ChildProcess> aggregator_;
   std::unique_ptr<ChildProcess> alpha_;
   std::unique_ptr<ChildProcess> beta_;
@@ -309,8 +258,8 @@ TEST(FtelctlValidateConfig, PrintsEveryProblemAndFails) {
       dir.WriteFile("bad.yaml",
                     "broker: {uri: 'mqtt://x'}\nidentity: {factory_id: A, node_id: n}\n"
                     "publish_interval_ms: 1\n");
-  auto run =
-      ChildProcess::Start({FTEL_FTELCTL_BIN, "validate-config", path}, dir.path() + "/out.log");
+  auto run = ChildProcess::Start(ProgramCommand(FTEL_FTELCTL_BIN, {"validate-config", path}),
+                                 dir.path() + "/out.log");
   ASSERT_TRUE(run.ok());
   EXPECT_EQ((*run)->WaitForExit(absl::Seconds(10)), std::optional<int>(1));
   const std::string out = (*run)->Log();
@@ -324,7 +273,8 @@ TEST(FtelctlValidateConfig, AcceptsTheShippedDemoConfigs) {
   for (const char* name :
        {"aggregator", "suzhou-electronics", "foshan-appliances", "tangshan-steel"}) {
     auto run = ChildProcess::Start(
-        {FTEL_FTELCTL_BIN, "validate-config", SourceConfigDir() + "/demo/" + name + ".yaml"},
+        ProgramCommand(FTEL_FTELCTL_BIN,
+                       {"validate-config", SourceConfigDir() + "/demo/" + name + ".yaml"}),
         dir.path() + "/" + name + ".log");
     ASSERT_TRUE(run.ok());
     EXPECT_EQ((*run)->WaitForExit(absl::Seconds(10)), std::optional<int>(0)) << (*run)->Log();

@@ -8,9 +8,22 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libftel/file_io.h"
 
 namespace ftel {
+
+std::vector<std::string> ProgramCommand(const std::string& binary,
+                                        const std::vector<std::string>& args) {
+  std::vector<std::string> command;
+  // FTEL_TEST_EMULATOR is CMAKE_CROSSCOMPILING_EMULATOR joined by '|', empty natively.
+  for (absl::string_view part : absl::StrSplit(FTEL_TEST_EMULATOR, '|', absl::SkipEmpty())) {
+    command.emplace_back(part);
+  }
+  command.push_back(binary);
+  command.insert(command.end(), args.begin(), args.end());
+  return command;
+}
 
 absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
     const std::vector<std::string>& argv, const std::string& log_path) {
@@ -31,7 +44,7 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
     sigprocmask(SIG_SETMASK, &none, nullptr);
     dup2(log_fd, STDOUT_FILENO);
     dup2(log_fd, STDERR_FILENO);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     _exit(127);
   }
   close(log_fd);

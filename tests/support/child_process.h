@@ -15,9 +15,14 @@
 
 namespace ftel {
 
+// The command that runs one of ftel's own programs: the program itself, or,
+// in a cross build, the program under qemu with the sysroot's libc.
+std::vector<std::string> ProgramCommand(const std::string& binary,
+                                        const std::vector<std::string>& args);
+
 class ChildProcess {
  public:
-  // Runs argv (argv[0] is a path); stdout and stderr go to `log_path`.
+  // Runs argv (argv[0] is a path or found in PATH); stdout and stderr go to `log_path`.
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(const std::vector<std::string>& argv,
                                                              const std::string& log_path);
   ~ChildProcess();

@@ -1,0 +1,159 @@
+// The agent alone against a real mosquitto: what it puts on the wire, its
+// retained status and its Last Will. Runs natively and, in the ARM builds,
+// with the agent and this test under qemu against the host's mosquitto.
+#include <signal.h>
+
+#include "absl/strings/str_replace.h"
+#include "ftel/v1/report.pb.h"
+#include "ftel/v1/status.pb.h"
+#include "gtest/gtest.h"
+#include "libftel/content_hash.h"
+#include "libftel/file_io.h"
+#include "libftel/scenario_catalogue.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/topic_recorder.h"
+
+namespace ftel {
+namespace {
+
+constexpr char kConfig[] = R"(broker: {uri: 'URI'}
+identity: {factory_id: gamma, node_id: edge-1, factory_name: Gamma Cells, sector: electronics, region: sichuan}
+publish_interval_ms: 200
+catalogue_path: CATALOGUE
+sources:
+  - name: plc
+    type: static
+    fixed:
+      inference_counts: {PO-05: 42}
+      work_units:
+        - {work_unit_id: cell-1, planned_busy_time_s: 60, actual_production_time_s: 54, planned_run_time_per_unit_s: 2, produced_quantity: 25, good_quantity: 24}
+scenarios:
+  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc, model_ids: [vision-v1]}
+  - {id: PO-06, built: true}
+inventory: {terminals: 5, ai_capable_terminals: 1}
+work_units:
+  - {id: cell-1, source: plc}
+)";
+
+class AgentBrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto broker = BrokerProcess::Start(dir_);
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    ASSERT_TRUE(recorder_.Start(broker_->uri()).ok());
+    config_path_ = dir_.WriteFile(
+        "gamma.yaml", absl::StrReplaceAll(
+                          kConfig, {{"URI", broker_->uri()},
+                                    {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
+    agent_ = StartAgent();
+  }
+
+  std::unique_ptr<ChildProcess> StartAgent() {
+    auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config_path_}),
+                                     dir_.path() + "/agent.log");
+    EXPECT_TRUE(agent.ok()) << agent.status();
+    return agent.ok() ? *std::move(agent) : nullptr;
+  }
+
+  std::vector<v1::Report> Reports() {
+    std::vector<v1::Report> reports;
+    for (const MqttMessage& message : recorder_.All()) {
+      if (message.topic != "ftel/v1/node/gamma/edge-1/report") continue;
+      EXPECT_EQ(message.qos, 1);
+      EXPECT_FALSE(message.retained);
+      v1::Report report;
+      EXPECT_TRUE(report.ParseFromString(message.payload));
+      reports.push_back(report);
+    }
+    return reports;
+  }
+
+  bool WaitForReports(size_t n) {
+    return Eventually([&] { return Reports().size() >= n; });
+  }
+
+  TempDir dir_;
+  std::unique_ptr<BrokerProcess> broker_;
+  TopicRecorder recorder_;
+  std::string config_path_;
+  std::unique_ptr<ChildProcess> agent_;
+};
+
+TEST_F(AgentBrokerTest, AnnouncesItselfRetained) {
+  std::optional<v1::NodeStatus> status;
+  ASSERT_TRUE(Eventually([&] {
+    status = recorder_.GetStatus("gamma");
+    return status.has_value();
+  })) << agent_->Log();
+  EXPECT_EQ(status->state(), v1::NodeStatus::ONLINE);
+  EXPECT_EQ(status->identity().factory_name(), "Gamma Cells");
+  EXPECT_EQ(status->agent_version(), "0.1.0");
+  EXPECT_EQ(status->config_hash(), Fnv1a64Hex(*ReadFileToString(config_path_)));
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  EXPECT_EQ(status->catalogue_version(), catalogue->version());
+
+  // A subscriber that arrives later still learns the node is online.
+  TopicRecorder late;
+  ASSERT_TRUE(late.Start(broker_->uri(), "ftel/v1/node/+/+/status").ok());
+  EXPECT_TRUE(Eventually([&] {
+    auto seen = late.GetStatus("gamma");
+    return seen.has_value() && seen->state() == v1::NodeStatus::ONLINE;
+  }));
+}
+
+TEST_F(AgentBrokerTest, PublishesContiguousWindowsWithItsConfiguredValues) {
+  ASSERT_TRUE(WaitForReports(4)) << agent_->Log();
+  const std::vector<v1::Report> reports = Reports();
+  const std::optional<v1::NodeStatus> status = recorder_.GetStatus("gamma");
+  ASSERT_TRUE(status.has_value());
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const v1::Report& r = reports[i];
+    EXPECT_EQ(r.schema_version(), 1u);
+    EXPECT_EQ(r.identity().factory_id(), "gamma");
+    EXPECT_EQ(r.session_id(), status->session_id());
+    EXPECT_EQ(r.sequence(), i + 1);
+    EXPECT_EQ(r.window_end_ms() - r.window_start_ms(), 200);
+    if (i > 0) {
+      EXPECT_EQ(r.window_start_ms(), reports[i - 1].window_end_ms());
+    }
+    ASSERT_EQ(r.scenarios_size(), 2);
+    EXPECT_EQ(r.scenarios(0).catalogue_id(), "PO-05");
+    EXPECT_EQ(r.scenarios(0).link(), "PO");
+    EXPECT_EQ(r.scenarios(0).evidence().inference_count(), 42u);
+    EXPECT_EQ(r.scenarios(0).evidence().model_ids(0), "vision-v1");
+    EXPECT_FALSE(r.scenarios(1).ai_declared());
+    EXPECT_EQ(r.inventory().ai_capable_terminals(), 1u);
+    ASSERT_EQ(r.work_units_size(), 1);
+    EXPECT_DOUBLE_EQ(r.work_units(0).actual_production_time_s(), 54);
+    EXPECT_EQ(r.work_units(0).good_quantity(), 24u);
+  }
+}
+
+TEST_F(AgentBrokerTest, KilledAgentLeavesItsWillAndRestartsAsANewSession) {
+  ASSERT_TRUE(WaitForReports(2)) << agent_->Log();
+  const uint64_t first_session = recorder_.GetStatus("gamma")->session_id();
+  agent_->Signal(SIGKILL);
+  ASSERT_TRUE(agent_->WaitForExit(absl::Seconds(5)).has_value());
+  std::optional<v1::NodeStatus> will;
+  ASSERT_TRUE(Eventually([&] {
+    will = recorder_.GetStatus("gamma");
+    return will.has_value() && will->state() == v1::NodeStatus::OFFLINE;
+  }));
+  EXPECT_TRUE(will->is_last_will());
+  EXPECT_EQ(will->session_id(), first_session);
+
+  agent_ = StartAgent();
+  std::optional<v1::NodeStatus> again;
+  ASSERT_TRUE(Eventually([&] {
+    again = recorder_.GetStatus("gamma");
+    return again.has_value() && again->state() == v1::NodeStatus::ONLINE;
+  })) << agent_->Log();
+  EXPECT_NE(again->session_id(), first_session);
+}
+
+}  // namespace
+}  // namespace ftel
