@@ -21,7 +21,8 @@
 
 namespace ftel {
 
-inline constexpr char kAgentVersion[] = "0.1.0";
+// The project version from CMake, announced in every status.
+inline constexpr char kAgentVersion[] = FTEL_VERSION;
 
 struct AgentCounters {
   std::atomic<uint64_t> sampled{0};

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       config_path = argv[++i];
     } else if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("ftel-agent %s\n", ftel::kAgentVersion);
+      std::printf("ftel-agent %s\n", FTEL_VERSION);
       return 0;
     } else {
       std::fputs(kUsage, stderr);

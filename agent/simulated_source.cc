@@ -36,7 +36,8 @@ class SimulatedSource : public KpiSource {
     const auto pq = static_cast<uint64_t>(
         apt * config_.effectiveness() * Jitter(id, window, 1) / pru + Uniform(id, window, 4));
     const auto gq = std::min<uint64_t>(
-        pq, static_cast<uint64_t>(std::llround(pq * config_.quality() * Jitter(id, window, 2))));
+        pq, static_cast<uint64_t>(pq * config_.quality() * Jitter(id, window, 2) +
+                                  Uniform(id, window, 5)));
     const uint64_t bad = pq - gq;
     const bool failed = Uniform(id, window, 3) < 0.1;
     e->set_planned_busy_time_s(pbt);

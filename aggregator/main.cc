@@ -14,7 +14,9 @@
 
 namespace {
 
-constexpr char kUsage[] = "usage: ftel-aggregator --config FILE\n";
+constexpr char kUsage[] =
+    "usage: ftel-aggregator --config FILE\n"
+    "       ftel-aggregator --version\n";
 
 }  // namespace
 
@@ -24,6 +26,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       config_path = argv[++i];
+    } else if (std::strcmp(argv[i], "--version") == 0) {
+      std::printf("ftel-aggregator %s\n", FTEL_VERSION);
+      return 0;
     } else {
       std::fputs(kUsage, stderr);
       return 2;

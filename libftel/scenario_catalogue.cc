@@ -61,7 +61,7 @@ std::string ResolveCataloguePath(const std::string& config_path, const std::stri
   if (!configured.empty()) return ResolveRelativeTo(dir, configured);
   const std::string beside = ResolveRelativeTo(dir, "scenario-catalogue.tsv");
   if (access(beside.c_str(), R_OK) == 0) return beside;
-  return "/usr/share/ftel/scenario-catalogue.tsv";
+  return FTEL_DATA_DIR "/scenario-catalogue.tsv";
 }
 
 }  // namespace ftel

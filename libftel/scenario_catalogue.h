@@ -55,7 +55,7 @@ class ScenarioCatalogue {
 
 // The catalogue path a config means: `configured` relative to the config
 // file's directory; if empty, scenario-catalogue.tsv beside the config, else
-// /usr/share/ftel/scenario-catalogue.tsv.
+// the installed one ($prefix/share/ftel/scenario-catalogue.tsv).
 std::string ResolveCataloguePath(const std::string& config_path, const std::string& configured);
 
 }  // namespace ftel

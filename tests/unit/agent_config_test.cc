@@ -5,6 +5,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libftel/file_io.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {
@@ -69,6 +70,17 @@ TEST(AgentConfig, ShippedDemoConfigsAreValid) {
     ++checked;
   }
   EXPECT_EQ(checked, 3);
+}
+
+TEST(AgentConfig, ShippedExampleConfigIsValid) {
+  // The example relies on the default catalogue path; point it at the repository's.
+  TempDir dir;
+  auto text = ReadFileToString(SourceConfigDir() + "/examples/agent.yaml");
+  ASSERT_TRUE(text.ok());
+  dir.WriteFile("scenario-catalogue.tsv",
+                *ReadFileToString(SourceConfigDir() + "/scenario-catalogue.tsv"));
+  auto loaded = LoadAgentConfig(dir.WriteFile("agent.yaml", *text));
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
 }
 
 TEST(AgentConfig, EveryProblemIsReportedAtOnce) {

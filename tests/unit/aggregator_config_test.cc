@@ -3,6 +3,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libftel/file_io.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {
@@ -28,6 +29,15 @@ TEST(AggregatorConfig, ValidConfigLoadsWithDefaults) {
 
 TEST(AggregatorConfig, ShippedDemoConfigIsValid) {
   auto loaded = LoadAggregatorConfig(SourceConfigDir() + "/demo/aggregator.yaml");
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+}
+
+TEST(AggregatorConfig, ShippedExampleConfigIsValid) {
+  TempDir dir;
+  dir.WriteFile("scenario-catalogue.tsv",
+                *ReadFileToString(SourceConfigDir() + "/scenario-catalogue.tsv"));
+  auto loaded = LoadAggregatorConfig(dir.WriteFile(
+      "aggregator.yaml", *ReadFileToString(SourceConfigDir() + "/examples/aggregator.yaml")));
   EXPECT_TRUE(loaded.ok()) << loaded.status();
 }
 

@@ -48,9 +48,11 @@ void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
                            "", Percent(d.pooled()), Percent(fleet->observed().pooled()),
                            Oee(fleet->production()), fleet->factories_online(), fleet->factories());
     out += absl::StrFormat(
-        "\ndeclared: median %.1f%%; factories at >=20%%: %d, >=60%%: %d, >=70%%: %d\n",
-        d.distribution().median_percent(), d.marks().at_or_above_20(), d.marks().at_or_above_60(),
-        d.marks().at_or_above_70());
+        "\ndeclared: median %s; factories at >=20%%: %d, >=60%%: %d, >=70%%: %d\n",
+        d.distribution().has_median_percent()
+            ? absl::StrFormat("%.1f%%", d.distribution().median_percent())
+            : "n/a",
+        d.marks().at_or_above_20(), d.marks().at_or_above_60(), d.marks().at_or_above_70());
   } else {
     out += "\n(waiting for the aggregator's results)\n";
   }

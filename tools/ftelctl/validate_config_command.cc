@@ -42,6 +42,9 @@ int RunValidateConfig(const CommandLine& args) {
   } else if (kind == "aggregator") {
     status = LoadAggregatorConfig(path).status();
 #endif
+  } else if (kind == "aggregator") {
+    std::fputs("ftelctl: this build has no aggregator (FTEL_BUILD_AGGREGATOR=OFF)\n", stderr);
+    return 2;
   } else {
     std::fprintf(stderr, "ftelctl: --kind must be agent or aggregator, got '%s'\n", kind.c_str());
     return 2;
