@@ -1,0 +1,149 @@
+// Env::Default(): the POSIX filesystem.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "libftel/env.h"
+
+namespace ftel {
+namespace {
+
+absl::Status PosixError(const std::string& context, int err) {
+  std::string message = absl::StrCat(context, ": ", std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  if (err == ENOSPC) return absl::ResourceExhaustedError(message);
+  return absl::InternalError(message);
+}
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override { close(fd_); }
+
+  absl::Status Append(absl::string_view data) override {
+    while (!data.empty()) {
+      const ssize_t n = write(fd_, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PosixError(absl::StrCat("write ", path_), errno);
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Sync() override {
+    if (fdatasync(fd_) != 0) return PosixError(absl::StrCat("fdatasync ", path_), errno);
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::string path_;
+  const int fd_;
+};
+
+class PosixEnv : public Env {
+ public:
+  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(
+      const std::string& path) override {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) return PosixError(absl::StrCat("open ", path), errno);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+  }
+
+  absl::StatusOr<std::string> ReadAt(const std::string& path, uint64_t offset,
+                                     size_t length) override {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError(absl::StrCat("open ", path), errno);
+    std::string data(length, '\0');
+    size_t done = 0;
+    while (done < length) {
+      const ssize_t n =
+          pread(fd, data.data() + done, length - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int err = errno;
+        close(fd);
+        return PosixError(absl::StrCat("read ", path), err);
+      }
+      if (n == 0) break;
+      done += static_cast<size_t>(n);
+    }
+    close(fd);
+    data.resize(done);
+    return data;
+  }
+
+  absl::StatusOr<uint64_t> FileSize(const std::string& path) override {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return PosixError(absl::StrCat("stat ", path), errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  bool FileExists(const std::string& path) override { return access(path.c_str(), F_OK) == 0; }
+
+  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) return PosixError(absl::StrCat("opendir ", dir), errno);
+    std::vector<std::string> names;
+    while (dirent* entry = readdir(d)) {
+      const std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(d);
+    return names;
+  }
+
+  absl::Status RemoveFile(const std::string& path) override {
+    if (unlink(path.c_str()) != 0) return PosixError(absl::StrCat("unlink ", path), errno);
+    return absl::OkStatus();
+  }
+
+  absl::Status Truncate(const std::string& path, uint64_t size) override {
+    if (truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
+      return PosixError(absl::StrCat("truncate ", path), errno);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CreateDirs(const std::string& dir) override {
+    for (size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+      const std::string part = dir.substr(0, slash);
+      if (mkdir(part.c_str(), 0750) != 0 && errno != EEXIST) {
+        return PosixError(absl::StrCat("mkdir ", part), errno);
+      }
+      if (slash == std::string::npos) break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) override {
+    const std::string temp = path + ".tmp";
+    {
+      const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+      if (fd < 0) return PosixError(absl::StrCat("open ", temp), errno);
+      PosixWritableFile file(temp, fd);
+      if (absl::Status s = file.Append(contents); !s.ok()) return s;
+      if (absl::Status s = file.Sync(); !s.ok()) return s;
+    }
+    if (rename(temp.c_str(), path.c_str()) != 0) {
+      return PosixError(absl::StrCat("rename ", temp, " to ", path), errno);
+    }
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static Env* env = new PosixEnv();
+  return env;
+}
+
+}  // namespace ftel

@@ -1,0 +1,250 @@
+#include "agent/spool.h"
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/fake_env.h"
+#include "tests/support/temp_dir.h"
+
+namespace ftel {
+namespace {
+
+constexpr char kDir[] = "/spool";
+
+class SpoolTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Spool> Open(SpoolOptions options = {}) {
+    options.dir = kDir;
+    auto spool = Spool::Open(&env_, &clock_, options);
+    EXPECT_TRUE(spool.ok()) << spool.status();
+    return spool.ok() ? *std::move(spool) : nullptr;
+  }
+
+  static std::string Payload(uint64_t id) { return absl::StrCat("report-", id, "-payload"); }
+
+  static void AppendRange(Spool& spool, uint64_t first, uint64_t last) {
+    for (uint64_t id = first; id <= last; ++id) ASSERT_TRUE(spool.Append(id, Payload(id)).ok());
+  }
+
+  // Hands out every available record and returns their ids.
+  static std::vector<uint64_t> Drain(Spool& spool) {
+    std::vector<uint64_t> ids;
+    for (;;) {
+      auto next = spool.Next();
+      EXPECT_TRUE(next.ok()) << next.status();
+      if (!next.ok() || !next->has_value()) break;
+      EXPECT_EQ((*next)->payload, Payload((*next)->id));
+      ids.push_back((*next)->id);
+    }
+    return ids;
+  }
+
+  static std::vector<uint64_t> Ids(uint64_t first, uint64_t last) {
+    std::vector<uint64_t> ids;
+    for (uint64_t id = first; id <= last; ++id) ids.push_back(id);
+    return ids;
+  }
+
+  std::string SegmentPath(uint64_t first_id) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "%s/seg-%020llu.log", kDir,
+                  static_cast<unsigned long long>(first_id));
+    return name;
+  }
+
+  FakeEnv env_;
+  FakeClock clock_{1000000};
+};
+
+TEST_F(SpoolTest, HandsOutRecordsInOrderAndForgetsAcknowledgedOnes) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 5);
+  EXPECT_EQ(spool->stats().pending_records, 5u);
+  EXPECT_EQ(Drain(*spool), Ids(1, 5));
+  EXPECT_EQ(spool->inflight(), 5u);
+  for (uint64_t id = 1; id <= 5; ++id) spool->Ack(id);
+  EXPECT_EQ(spool->stats().pending_records, 0u);
+  EXPECT_EQ(spool->stats().oldest_pending_ms, 0);
+  spool.reset();
+  auto reopened = Open();
+  EXPECT_TRUE(Drain(*reopened).empty());
+  EXPECT_EQ(reopened->last_id(), 5u);
+}
+
+TEST_F(SpoolTest, ReopenReplaysExactlyTheUnacknowledged) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 6);
+  Drain(*spool);
+  spool->Ack(1);
+  spool->Ack(2);
+  spool->Ack(4);  // out of order: 3 is still outstanding
+  spool.reset();
+  auto reopened = Open();
+  // The watermark is 2; 4 was acknowledged above it, which a restart cannot
+  // know, so it is sent again (the aggregator drops the duplicate).
+  EXPECT_EQ(Drain(*reopened), (std::vector<uint64_t>{3, 4, 5, 6}));
+  EXPECT_EQ(reopened->stats().pending_records, 4u);
+}
+
+TEST_F(SpoolTest, OutOfOrderAckIsNotSentAgainAfterRewind) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 4);
+  Drain(*spool);
+  spool->Ack(2);
+  spool->Ack(4);
+  spool->RewindUnacked();
+  EXPECT_EQ(Drain(*spool), (std::vector<uint64_t>{1, 3}));
+}
+
+TEST_F(SpoolTest, IdsMustIncrease) {
+  auto spool = Open();
+  ASSERT_TRUE(spool->Append(7, "x").ok());
+  EXPECT_EQ(spool->Append(7, "y").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(spool->Append(3, "y").code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SpoolTest, TornLastRecordIsCutAndTheRestKept) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 5);
+  spool.reset();
+  const std::string path = SegmentPath(1);
+  std::string data = env_.Contents(path);
+  env_.SetContents(path, data.substr(0, data.size() - 7));  // power cut mid-record
+  auto reopened = Open();
+  EXPECT_EQ(reopened->stats().discarded_torn, 1u);
+  EXPECT_EQ(reopened->stats().discarded_corrupt, 0u);
+  EXPECT_EQ(reopened->last_id(), 4u);
+  ASSERT_TRUE(reopened->Append(5, Payload(5)).ok());
+  EXPECT_EQ(Drain(*reopened), Ids(1, 5));
+}
+
+TEST_F(SpoolTest, CorruptRecordInTheMiddleIsSkipped) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 5);
+  spool.reset();
+  const std::string path = SegmentPath(1);
+  std::string data = env_.Contents(path);
+  const size_t third = data.find("report-3-payload");
+  ASSERT_NE(third, std::string::npos);
+  data[third + 2] ^= 0x55;
+  env_.SetContents(path, data);
+  auto reopened = Open();
+  EXPECT_EQ(reopened->stats().discarded_corrupt, 1u);
+  EXPECT_EQ(reopened->stats().discarded_torn, 0u);
+  EXPECT_EQ(Drain(*reopened), (std::vector<uint64_t>{1, 2, 4, 5}));
+}
+
+TEST_F(SpoolTest, GarbageHeaderInTheMiddleIsSkipped) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 3);
+  spool.reset();
+  const std::string path = SegmentPath(1);
+  std::string data = env_.Contents(path);
+  data[data.find("report-2-payload") - 28] = 'X';  // the second record's magic
+  env_.SetContents(path, data);
+  auto reopened = Open();
+  EXPECT_EQ(Drain(*reopened), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(reopened->stats().discarded_corrupt, 1u);
+}
+
+TEST_F(SpoolTest, FullSpoolDropsTheOldestAndCountsExactly) {
+  SpoolOptions options;
+  options.max_bytes = 4096;
+  options.segment_bytes = 512;
+  auto spool = Open(options);
+  constexpr uint64_t kAppended = 200;
+  AppendRange(*spool, 1, kAppended);
+  const SpoolStats stats = spool->stats();
+  EXPECT_LE(stats.bytes, options.max_bytes);
+  EXPECT_GT(stats.dropped_full, 0u);
+  EXPECT_EQ(stats.dropped_full + stats.pending_records, kAppended);
+  const std::vector<uint64_t> kept = Drain(*spool);
+  ASSERT_EQ(kept.size(), stats.pending_records);
+  // What is kept is the newest, without gaps.
+  EXPECT_EQ(kept, Ids(kAppended - kept.size() + 1, kAppended));
+}
+
+TEST_F(SpoolTest, DroppingSkipsAcknowledgedRecordsInTheCount) {
+  SpoolOptions options;
+  options.max_bytes = 4096;
+  options.segment_bytes = 512;
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 10);
+  Drain(*spool);
+  for (uint64_t id = 1; id <= 10; ++id) spool->Ack(id);
+  AppendRange(*spool, 11, 300);
+  const SpoolStats stats = spool->stats();
+  EXPECT_EQ(stats.dropped_full + stats.pending_records, 290u);
+}
+
+TEST_F(SpoolTest, ExpiredRecordsAreDroppedAndCounted) {
+  SpoolOptions options;
+  options.max_age_ms = 60000;
+  options.segment_bytes = 128;  // about two records per segment
+  options.max_bytes = 1 << 20;
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 6);
+  clock_.Advance(61000);
+  AppendRange(*spool, 7, 7);
+  const SpoolStats stats = spool->stats();
+  EXPECT_EQ(stats.dropped_expired, 6u);
+  EXPECT_EQ(stats.pending_records, 1u);
+  EXPECT_EQ(Drain(*spool), Ids(7, 7));
+}
+
+TEST_F(SpoolTest, OldestPendingAgeFollowsAcknowledgements) {
+  auto spool = Open();
+  ASSERT_TRUE(spool->Append(1, Payload(1)).ok());
+  clock_.Advance(5000);
+  ASSERT_TRUE(spool->Append(2, Payload(2)).ok());
+  EXPECT_EQ(spool->stats().oldest_pending_ms, 1000000);
+  Drain(*spool);
+  spool->Ack(1);
+  EXPECT_EQ(spool->stats().oldest_pending_ms, 1005000);
+}
+
+TEST_F(SpoolTest, PowerCutWithFsyncAlwaysLosesNothingAppended) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 20);
+  env_.Crash();
+  spool.release();  // the process died with the machine: no destructor
+  auto reopened = Open();
+  EXPECT_EQ(Drain(*reopened), Ids(1, 20));
+}
+
+TEST_F(SpoolTest, PowerCutWithFsyncNeverKeepsTheSpoolUsable) {
+  SpoolOptions options;
+  options.fsync = v1::SpoolConfig::NEVER;
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 5);
+  ASSERT_TRUE(spool->Flush().ok());
+  AppendRange(*spool, 6, 20);
+  const uint64_t syncs_before_crash = env_.syncs();
+  env_.Crash();
+  spool.release();
+  auto reopened = Open(options);
+  EXPECT_EQ(Drain(*reopened), Ids(1, 5));  // only what was flushed
+  EXPECT_LE(syncs_before_crash, 2u);       // one data sync, one watermark
+  ASSERT_TRUE(reopened->Append(21, Payload(21)).ok());
+}
+
+TEST_F(SpoolTest, WorksOnTheRealFilesystem) {
+  TempDir dir;
+  SpoolOptions options;
+  options.dir = dir.path() + "/spool";
+  options.segment_bytes = 256;
+  {
+    auto spool = Spool::Open(Env::Default(), &clock_, options);
+    ASSERT_TRUE(spool.ok()) << spool.status();
+    AppendRange(**spool, 1, 30);
+    Drain(**spool);
+    for (uint64_t id = 1; id <= 10; ++id) (*spool)->Ack(id);
+  }
+  auto spool = Spool::Open(Env::Default(), &clock_, options);
+  ASSERT_TRUE(spool.ok()) << spool.status();
+  EXPECT_EQ(Drain(**spool), Ids(11, 30));
+  EXPECT_GT((*spool)->stats().segments, 1u);
+}
+
+}  // namespace
+}  // namespace ftel
