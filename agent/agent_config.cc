@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libftel/broker_config_rules.h"
 #include "libftel/content_hash.h"
+#include "libftel/file_io.h"
 #include "libftel/topic_scheme.h"
 #include "libftel/yaml_proto_loader.h"
 
@@ -13,6 +14,7 @@ namespace {
 
 constexpr uint32_t kMinIntervalMs = 100;
 constexpr uint32_t kMaxIntervalMs = 86400000;
+constexpr char kDefaultSpoolDir[] = "/var/lib/ftel/spool";
 
 void CheckId(const std::string& id, const std::string& key, ConfigProblems* problems) {
   if (id.empty()) {
@@ -109,6 +111,20 @@ void ValidateSources(const v1::AgentConfig& config, ConfigProblems* problems) {
   }
 }
 
+void ValidateSpool(const v1::SpoolConfig& spool, ConfigProblems* problems) {
+  auto range = [problems](uint64_t value, uint64_t min, uint64_t max, const std::string& key) {
+    if (value < min || value > max) {
+      problems->Add(key, absl::StrCat("must be between ", min, " and ", max, ", got ", value));
+    }
+  };
+  range(spool.max_bytes(), 65536, 16ULL << 30, "spool.max_bytes");
+  range(spool.max_age_s(), 60, 31536000, "spool.max_age_s");
+  range(spool.segment_bytes(), 4096, std::max<uint64_t>(4096, spool.max_bytes() / 4),
+        "spool.segment_bytes");
+  range(spool.batch_sync_interval_ms(), 10, 60000, "spool.batch_sync_interval_ms");
+  range(spool.max_inflight(), 1, 1024, "spool.max_inflight");
+}
+
 void ValidateInventory(const v1::InventoryCounts& inventory, ConfigProblems* problems) {
   if (inventory.ai_capable_terminals() > inventory.terminals()) {
     problems->Add("inventory.ai_capable_terminals", "must not exceed inventory.terminals");
@@ -133,12 +149,35 @@ std::map<std::string, SourceBindings> BindSources(const v1::AgentConfig& config)
   return bindings;
 }
 
-void ApplyAgentDefaults(v1::AgentConfig* config) {
+void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config) {
   if (config->topic_root().empty()) config->set_topic_root("ftel");
   if (config->publish_interval_ms() == 0) config->set_publish_interval_ms(10000);
   ApplyBrokerDefaults(absl::StrCat("ftel-agent-", config->identity().factory_id(), "-",
                                    config->identity().node_id()),
-                      config->mutable_broker());
+                      config_dir, config->mutable_broker());
+  v1::SpoolConfig* spool = config->mutable_spool();
+  spool->set_dir(ResolveRelativeTo(
+      config_dir, spool->dir().empty() ? std::string(kDefaultSpoolDir) : spool->dir()));
+  if (spool->max_bytes() == 0) spool->set_max_bytes(64ULL << 20);
+  if (spool->max_age_s() == 0) spool->set_max_age_s(7 * 24 * 3600);
+  if (spool->segment_bytes() == 0) {
+    spool->set_segment_bytes(std::min<uint64_t>(1ULL << 20, spool->max_bytes() / 4));
+  }
+  if (spool->fsync() == v1::SpoolConfig::FSYNC_UNSPECIFIED)
+    spool->set_fsync(v1::SpoolConfig::ALWAYS);
+  if (spool->batch_sync_interval_ms() == 0) spool->set_batch_sync_interval_ms(1000);
+  if (spool->max_inflight() == 0) spool->set_max_inflight(32);
+}
+
+SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool) {
+  SpoolOptions options;
+  options.dir = spool.dir();
+  options.max_bytes = spool.max_bytes();
+  options.max_age_ms = static_cast<int64_t>(spool.max_age_s()) * 1000;
+  options.segment_bytes = spool.segment_bytes();
+  options.fsync = spool.fsync();
+  options.batch_sync_interval_ms = spool.batch_sync_interval_ms();
+  return options;
 }
 
 void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue* catalogue,
@@ -159,6 +198,7 @@ void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue*
   ValidateWorkUnits(config, source_names, problems);
   ValidateSources(config, problems);
   ValidateInventory(config.inventory(), problems);
+  ValidateSpool(config.spool(), problems);
 }
 
 absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path) {
@@ -168,7 +208,7 @@ absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path) {
   const std::string text = LoadYamlFile(path, &loaded.config, &problems);
   if (!problems.empty()) return problems.ToStatus();
   loaded.config_hash = Fnv1a64Hex(text);
-  ApplyAgentDefaults(&loaded.config);
+  ApplyAgentDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =
       ScenarioCatalogue::Load(ResolveCataloguePath(path, loaded.config.catalogue_path()));
   if (!catalogue.ok()) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/kpi_source.h"
+#include "agent/spool.h"
 #include "ftel/v1/agent_config.pb.h"
 #include "libftel/config_problems.h"
 #include "libftel/scenario_catalogue.h"
@@ -32,7 +33,10 @@ absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path);
 void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue* catalogue,
                          ConfigProblems* problems);
 
-void ApplyAgentDefaults(v1::AgentConfig* config);
+// `config_dir` anchors relative paths (spool, TLS and password files).
+void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config);
+
+SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool);
 
 // What each named source answers for: scenarios by evidence_source, work
 // units by source.

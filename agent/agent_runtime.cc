@@ -10,19 +10,37 @@ namespace ftel {
 namespace {
 
 constexpr absl::Duration kStatusTimeout = absl::Seconds(5);
-constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
+// Upper bound on how long the loop sleeps, so a stop request is seen promptly.
+constexpr int64_t kMaxSleepMs = 200;
+
+// Report field 7 (is_historical) as a varint "true". Appended to an encoded
+// Report it sets the flag without decoding: for a scalar field the last value
+// on the wire wins.
+constexpr char kHistoricalMarker[] = {0x38, 0x01};
 
 }  // namespace
 
-AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler,
+AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
                            MqttTransport* transport, const Clock* clock, uint64_t session_id)
     : loaded_(loaded),
       sampler_(sampler),
+      spool_(spool),
       transport_(transport),
       clock_(clock),
       session_id_(session_id),
       started_at_ms_(clock->NowMs()),
-      topics_(loaded.config.topic_root()) {}
+      topics_(loaded.config.topic_root()),
+      report_topic_(topics_.ReportTopic(loaded.config.identity().factory_id(),
+                                        loaded.config.identity().node_id())),
+      status_topic_(topics_.StatusTopic(loaded.config.identity().factory_id(),
+                                        loaded.config.identity().node_id())),
+      backoff_ms_(loaded.config.broker().reconnect_min_ms()),
+      jitter_(session_id) {
+  broker_uris_.push_back(loaded.config.broker().uri());
+  for (const std::string& uri : loaded.config.broker().failover_uris()) {
+    broker_uris_.push_back(uri);
+  }
+}
 
 v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_last_will) const {
   v1::NodeStatus status;
@@ -38,111 +56,158 @@ v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_las
   return status;
 }
 
+int64_t AgentRuntime::JitteredBackoffMs() {
+  const int64_t wait =
+      std::uniform_int_distribution<int64_t>(backoff_ms_ / 2, backoff_ms_ * 3 / 2)(jitter_);
+  backoff_ms_ = std::min<int64_t>(backoff_ms_ * 2, loaded_.config.broker().reconnect_max_ms());
+  return wait;
+}
+
+void AgentRuntime::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    woken_ = true;
+  }
+  wake_cv_.notify_one();
+}
+
 bool AgentRuntime::TryConnect() {
-  const v1::AgentConfig& config = loaded_.config;
-  const std::string status_topic =
-      topics_.StatusTopic(config.identity().factory_id(), config.identity().node_id());
-  MqttConnectOptions options = ConnectOptionsFrom(config.broker());
-  // A fresh Will per CONNECT (DESIGN.md decision 5).
-  options.will = MqttMessage{
-      status_topic, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
-  absl::Status connected = transport_->Connect(options);
+  const v1::BrokerConfig& broker = loaded_.config.broker();
+  const std::string& uri = broker_uris_[next_uri_];
+  absl::StatusOr<MqttConnectOptions> options = ConnectOptionsFor(broker, uri);
+  absl::Status connected = options.status();
+  if (options.ok()) {
+    // A fresh Will per CONNECT (DESIGN.md decision 5).
+    options->will = MqttMessage{
+        status_topic_, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
+    connected = transport_->Connect(*options);
+  }
   if (!connected.ok()) {
-    if (!warned_offline_) LogWarning(std::string(connected.message()));
+    if (!warned_offline_) {
+      LogWarning(absl::StrCat(connected.message(), "; reports are kept in the spool"));
+    }
     warned_offline_ = true;
+    next_uri_ = (next_uri_ + 1) % broker_uris_.size();
     return false;
   }
   ++counters_.connects;
   warned_offline_ = false;
+  backoff_ms_ = broker.reconnect_min_ms();
+  // Everything already spooled is a replay from now on.
+  live_from_id_ = spool_->last_id() + 1;
+  spool_->RewindUnacked();
   absl::Status announced = PublishAndWait(
       *transport_,
-      MqttMessage{status_topic, MakeStatus(v1::NodeStatus::ONLINE, false).SerializeAsString(), 1,
+      MqttMessage{status_topic_, MakeStatus(v1::NodeStatus::ONLINE, false).SerializeAsString(), 1,
                   true},
       kStatusTimeout);
   if (!announced.ok()) LogWarning(absl::StrCat("online status: ", announced.message()));
-  LogInfo(absl::StrCat("connected to ", config.broker().uri(), " as ", config.broker().client_id(),
-                       ", reporting every ", config.publish_interval_ms(), " ms"));
+  const SpoolStats spooled = spool_->stats();
+  LogInfo(absl::StrCat("connected to ", uri, " as ", broker.client_id(), "; ",
+                       spooled.pending_records, " spooled reports to send, reporting every ",
+                       loaded_.config.publish_interval_ms(), " ms"));
   return true;
 }
 
-void AgentRuntime::PublishReport(const ReportWindow& window) {
+absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
+  v1::Report report = sampler_->Sample(window, session_id_);
+  const SpoolStats spooled = spool_->stats();
+  v1::AgentHealth* health = report.mutable_health();
+  health->set_spool_pending(spooled.pending_records + 1);
+  health->set_spool_bytes(spooled.bytes);
+  health->set_oldest_pending_age_ms(
+      spooled.oldest_pending_ms == 0 ? 0 : clock_->NowMs() - spooled.oldest_pending_ms);
+  health->set_dropped_full(spooled.dropped_full);
+  health->set_dropped_expired(spooled.dropped_expired);
+  health->set_discarded_corrupt(spooled.discarded_corrupt);
+  health->set_discarded_torn(spooled.discarded_torn);
+  health->set_reconnects(counters_.connects > 0 ? counters_.connects - 1 : 0);
   ++counters_.sampled;
-  if (!transport_->IsConnected()) {
-    // Until the disk spool lands (issue 4), a report sampled offline is lost;
-    // it is counted so that the loss is visible.
-    ++counters_.unsent;
-    LogWarning(absl::StrCat("broker unreachable: report ", window.sequence, " not sent (",
-                            counters_.unsent.load(), " unsent so far)"));
-    return;
+  return spool_->Append(window.sequence, report.SerializeAsString());
+}
+
+void AgentRuntime::Pump() {
+  const uint32_t max_inflight = loaded_.config.spool().max_inflight();
+  while (transport_->IsConnected() && spool_->inflight() < max_inflight) {
+    absl::StatusOr<std::optional<SpoolRecord>> next = spool_->Next();
+    if (!next.ok()) {
+      LogError(absl::StrCat("spool read: ", next.status().message()));
+      return;
+    }
+    if (!next->has_value()) return;
+    SpoolRecord& record = **next;
+    if (record.id < live_from_id_) record.payload.append(kHistoricalMarker, 2);
+    ++counters_.published;
+    transport_->Publish(MqttMessage{report_topic_, std::move(record.payload), 1, false},
+                        [this, id = record.id](absl::Status acked) {
+                          if (acked.ok()) {
+                            spool_->Ack(id);
+                            ++counters_.acknowledged;
+                          } else {
+                            // Sent again after the next reconnect.
+                            ++counters_.failed;
+                          }
+                          Wake();
+                        });
   }
-  const v1::Report report = sampler_->Sample(window, session_id_);
-  const v1::AgentConfig& config = loaded_.config;
-  transport_->Publish(
-      MqttMessage{topics_.ReportTopic(config.identity().factory_id(), config.identity().node_id()),
-                  report.SerializeAsString(), 1, false},
-      [this, seq = window.sequence](absl::Status acked) {
-        if (acked.ok()) {
-          ++counters_.acknowledged;
-        } else {
-          ++counters_.failed;
-          LogWarning(absl::StrCat("report ", seq, ": ", acked.message()));
-        }
-      });
 }
 
 absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   const int64_t interval_ms = loaded_.config.publish_interval_ms();
   int64_t window_start = clock_->NowMs();
   int64_t next_tick = window_start + interval_ms;
-  uint64_t sequence = 0;
-  absl::Duration backoff = absl::Seconds(1);
+  uint64_t sequence = spool_->last_id();
   int64_t next_connect_ms = 0;
-  transport_->SetConnectionLostHandler([](const std::string& cause) {
+  transport_->SetConnectionLostHandler([this](const std::string& cause) {
     LogWarning(absl::StrCat("broker connection lost: ", cause));
+    connection_lost_ = true;
+    Wake();
   });
 
   while (!stop.requested()) {
     int64_t now = clock_->NowMs();
+    if (connection_lost_.exchange(false)) next_connect_ms = now + JitteredBackoffMs();
     if (!transport_->IsConnected() && now >= next_connect_ms) {
-      if (TryConnect()) {
-        backoff = absl::Seconds(1);
-      } else {
-        next_connect_ms = clock_->NowMs() + absl::ToInt64Milliseconds(backoff);
-        backoff = std::min(backoff * 2, kMaxBackoff);
-      }
+      if (!TryConnect()) next_connect_ms = clock_->NowMs() + JitteredBackoffMs();
       now = clock_->NowMs();
     }
-    int64_t wake = next_tick;
-    if (!transport_->IsConnected()) wake = std::min(wake, next_connect_ms);
-    if (wake > now && stop.WaitFor(absl::Milliseconds(wake - now))) break;
-    now = clock_->NowMs();
-    if (now < next_tick) continue;
-    PublishReport(ReportWindow{window_start, next_tick, ++sequence});
-    window_start = next_tick;
-    next_tick += interval_ms;
-    if (next_tick <= now) {
-      // Suspended or stalled for more than a window: restart the grid at now
-      // rather than emitting a burst of empty windows.
-      window_start = now;
-      next_tick = now + interval_ms;
+    if (now >= next_tick) {
+      absl::Status sampled = SampleWindow(ReportWindow{window_start, next_tick, ++sequence});
+      if (!sampled.ok()) LogError(absl::StrCat("spool append: ", sampled.message()));
+      window_start = next_tick;
+      next_tick += interval_ms;
+      if (next_tick <= now) {
+        // Suspended or stalled for more than a window: restart the grid at
+        // now rather than emitting a burst of empty windows.
+        window_start = now;
+        next_tick = now + interval_ms;
+      }
     }
+    Pump();
+    int64_t wake_at = next_tick;
+    if (!transport_->IsConnected()) wake_at = std::min(wake_at, next_connect_ms);
+    const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->NowMs(), 0, kMaxSleepMs);
+    std::unique_lock<std::mutex> lock(wake_mu_);
+    wake_cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return woken_; });
+    woken_ = false;
   }
 
   if (transport_->IsConnected()) {
-    const v1::AgentConfig& config = loaded_.config;
     absl::Status said = PublishAndWait(
         *transport_,
-        MqttMessage{
-            topics_.StatusTopic(config.identity().factory_id(), config.identity().node_id()),
-            MakeStatus(v1::NodeStatus::OFFLINE, false).SerializeAsString(), 1, true},
+        MqttMessage{status_topic_, MakeStatus(v1::NodeStatus::OFFLINE, false).SerializeAsString(),
+                    1, true},
         kStatusTimeout);
     if (!said.ok()) LogWarning(absl::StrCat("offline status: ", said.message()));
     (void)transport_->Disconnect(absl::Seconds(2));
   }
+  absl::Status flushed = spool_->Flush();
+  if (!flushed.ok()) LogError(absl::StrCat("spool flush: ", flushed.message()));
+  const SpoolStats spooled = spool_->stats();
   LogInfo(absl::StrCat("stopped: ", counters_.sampled.load(), " reports sampled, ",
                        counters_.acknowledged.load(), " acknowledged, ", counters_.failed.load(),
-                       " failed, ", counters_.unsent.load(), " unsent"));
-  return absl::OkStatus();
+                       " failed, ", spooled.pending_records, " left in the spool"));
+  return flushed;
 }
 
 }  // namespace ftel

@@ -1,18 +1,26 @@
-// The agent's main loop: connect (with a Last Will), announce a retained
-// online status, publish one report per interval at QoS 1, and announce
-// offline before a clean exit.
+// The agent's main loop. Every interval it samples a report, appends it to
+// the disk spool, and publishes from the spool (QoS 1, at most max_inflight
+// unacknowledged); a report leaves the spool only on PUBACK. Connections are
+// made by hand: a fresh Last Will per CONNECT, a retained online status after
+// each, jittered exponential backoff between attempts, rotating through the
+// broker and its failover URIs. On loss of connection the unacknowledged
+// reports are sent again, marked historical. On stop it announces offline.
 //
-//   AgentRuntime runtime(loaded, sampler.get(), transport.get(), &clock, session_id);
+//   AgentRuntime runtime(loaded, sampler.get(), spool.get(), transport.get(), &clock, session);
 //   absl::Status s = runtime.Run(ShutdownSignal::Install());
 #ifndef FTEL_AGENT_AGENT_RUNTIME_H_
 #define FTEL_AGENT_AGENT_RUNTIME_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <random>
 
 #include "absl/status/status.h"
 #include "agent/agent_config.h"
 #include "agent/sampler.h"
+#include "agent/spool.h"
 #include "ftel/v1/status.pb.h"
 #include "libftel/clock.h"
 #include "libftel/mqtt_transport.h"
@@ -26,18 +34,18 @@ inline constexpr char kAgentVersion[] = FTEL_VERSION;
 
 struct AgentCounters {
   std::atomic<uint64_t> sampled{0};
+  std::atomic<uint64_t> published{0};
   std::atomic<uint64_t> acknowledged{0};
   std::atomic<uint64_t> failed{0};
-  // Sampled while no broker connection was up.
-  std::atomic<uint64_t> unsent{0};
   std::atomic<uint64_t> connects{0};
 };
 
 class AgentRuntime {
  public:
-  // All pointers are borrowed and must outlive the runtime.
-  AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, MqttTransport* transport,
-               const Clock* clock, uint64_t session_id);
+  // All pointers are borrowed. The transport must be destroyed (or
+  // disconnected) before the runtime: its callbacks refer to the runtime.
+  AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
+               MqttTransport* transport, const Clock* clock, uint64_t session_id);
 
   // Returns when `stop` is requested, after publishing the offline status.
   absl::Status Run(ShutdownSignal& stop);
@@ -47,17 +55,35 @@ class AgentRuntime {
 
  private:
   bool TryConnect();
-  void PublishReport(const ReportWindow& window);
+  absl::Status SampleWindow(const ReportWindow& window);
+  void Pump();
+  void Wake();
+  int64_t JitteredBackoffMs();
 
   const LoadedAgentConfig& loaded_;
   Sampler* sampler_;
+  Spool* spool_;
   MqttTransport* transport_;
   const Clock* clock_;
   const uint64_t session_id_;
   const int64_t started_at_ms_;
   const TopicScheme topics_;
-  AgentCounters counters_;
+  const std::string report_topic_;
+  const std::string status_topic_;
+  std::vector<std::string> broker_uris_;
+  size_t next_uri_ = 0;
+  int64_t backoff_ms_;
+  std::mt19937_64 jitter_;
   bool warned_offline_ = false;
+  // Spool ids below this were appended before the current connection:
+  // sending them is a replay.
+  uint64_t live_from_id_ = 0;
+  std::atomic<bool> connection_lost_{false};
+  AgentCounters counters_;
+
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  bool woken_ = false;
 };
 
 }  // namespace ftel

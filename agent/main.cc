@@ -1,16 +1,23 @@
 // ftel-agent: publishes a factory's scenario coverage and production KPIs.
 //
 //   ftel-agent --config /etc/ftel/agent.yaml
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "agent/agent_config.h"
 #include "agent/agent_runtime.h"
+#include "agent/node_session.h"
 #include "agent/sampler.h"
+#include "agent/spool.h"
 #include "libftel/clock.h"
+#include "libftel/env.h"
 #include "libftel/log.h"
 #include "libftel/paho_mqtt_transport.h"
 #include "libftel/shutdown_signal.h"
@@ -21,9 +28,22 @@ constexpr char kUsage[] =
     "usage: ftel-agent --config FILE\n"
     "       ftel-agent --version\n";
 
-uint64_t NewSessionId() {
-  std::random_device device;
-  return (static_cast<uint64_t>(device()) << 32) ^ device();
+// Two agents sharing one spool would corrupt each other's state; the second
+// one is refused. The lock is released when the process ends.
+bool LockStateDir(const std::string& dir) {
+  const std::string path = dir + "/LOCK";
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    std::fprintf(stderr, "ftel-agent: cannot lock %s: %s (is another agent using it?)\n",
+                 path.c_str(), std::strerror(errno));
+    return false;
+  }
+  return true;  // fd stays open for the life of the process
+}
+
+int Fail(const char* what, const absl::Status& status) {
+  std::fprintf(stderr, "ftel-agent: %s: %s\n", what, std::string(status.message()).c_str());
+  return 1;
 }
 
 }  // namespace
@@ -57,16 +77,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ftel-agent: %s\n", std::string(sampler.status().message()).c_str());
     return 2;
   }
-  const uint64_t session_id = NewSessionId();
-  ftel::LogInfo(absl::StrCat("ftel-agent ", ftel::kAgentVersion, " factory ",
-                             loaded->config.identity().factory_id(), " node ",
-                             loaded->config.identity().node_id(), " session ",
-                             absl::Hex(session_id, absl::kZeroPad16)));
+  ftel::Env* env = ftel::Env::Default();
+  const std::string& state_dir = loaded->config.spool().dir();
+  if (absl::Status made = env->CreateDirs(state_dir); !made.ok()) return Fail("spool", made);
+  if (!LockStateDir(state_dir)) return 1;
+  absl::StatusOr<uint64_t> session_id =
+      ftel::LoadOrCreateSessionId(env, state_dir, ftel::NewRandomId);
+  if (!session_id.ok()) return Fail("session", session_id.status());
+  ftel::SystemClock clock;
+  absl::StatusOr<std::unique_ptr<ftel::Spool>> spool =
+      ftel::Spool::Open(env, &clock, ftel::SpoolOptionsFrom(loaded->config.spool()));
+  if (!spool.ok()) return Fail("spool", spool.status());
+  const ftel::SpoolStats spooled = (*spool)->stats();
+  ftel::LogInfo(absl::StrCat(
+      "ftel-agent ", FTEL_VERSION, " factory ", loaded->config.identity().factory_id(), " node ",
+      loaded->config.identity().node_id(), " session ", absl::Hex(*session_id, absl::kZeroPad16),
+      "; spool ", state_dir, ": ", spooled.pending_records, " reports pending, last sequence ",
+      (*spool)->last_id(), ", discarded ", spooled.discarded_corrupt, " corrupt region(s) and ",
+      spooled.discarded_torn, " torn tail(s)"));
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
-  ftel::SystemClock clock;
-  ftel::AgentRuntime runtime(*loaded, sampler->get(), transport.get(), &clock, session_id);
+  ftel::AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock,
+                             *session_id);
   absl::Status result = runtime.Run(stop);
+  transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {
     ftel::LogError(result.ToString());
     return 1;

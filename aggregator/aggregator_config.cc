@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libftel/broker_config_rules.h"
+#include "libftel/file_io.h"
 #include "libftel/yaml_proto_loader.h"
 
 namespace ftel {
@@ -16,12 +17,12 @@ void CheckRange(uint32_t value, uint32_t min, uint32_t max, const std::string& k
 
 }  // namespace
 
-void ApplyAggregatorDefaults(v1::AggregatorConfig* config) {
+void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig* config) {
   if (config->topic_root().empty()) config->set_topic_root("ftel");
   if (config->publish_min_interval_ms() == 0) config->set_publish_min_interval_ms(1000);
   if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
-  ApplyBrokerDefaults("ftel-aggregator", config->mutable_broker());
+  ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
 }
 
 void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems) {
@@ -38,7 +39,7 @@ absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& p
   ConfigProblems problems(path);
   LoadYamlFile(path, &loaded.config, &problems);
   if (!problems.empty()) return problems.ToStatus();
-  ApplyAggregatorDefaults(&loaded.config);
+  ApplyAggregatorDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =
       ScenarioCatalogue::Load(ResolveCataloguePath(path, loaded.config.catalogue_path()));
   if (!catalogue.ok()) {

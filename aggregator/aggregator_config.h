@@ -23,7 +23,8 @@ struct LoadedAggregatorConfig {
 // InvalidArgument lists every problem as "file:line: key: rule", one per line.
 absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& path);
 
-void ApplyAggregatorDefaults(v1::AggregatorConfig* config);
+// `config_dir` anchors relative paths (TLS and password files).
+void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig* config);
 void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems);
 
 }  // namespace ftel

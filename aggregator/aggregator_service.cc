@@ -202,19 +202,28 @@ void AggregatorService::Recompute() {
 }
 
 bool AggregatorService::ConnectAndSubscribe() {
-  const v1::AggregatorConfig& config = loaded_.config;
-  absl::Status status = transport_->Connect(ConnectOptionsFrom(config.broker()));
+  const v1::BrokerConfig& broker = loaded_.config.broker();
+  const size_t uris = 1 + static_cast<size_t>(broker.failover_uris_size());
+  const size_t index = next_uri_++ % uris;
+  const std::string& uri = index == 0 ? broker.uri() : broker.failover_uris(index - 1);
+  absl::StatusOr<MqttConnectOptions> options = ConnectOptionsFor(broker, uri);
+  absl::Status status = options.status();
+  if (status.ok()) status = transport_->Connect(*options);
   if (status.ok()) status = transport_->Subscribe(topics_.AllStatuses(), 1);
   if (status.ok()) status = transport_->Subscribe(topics_.AllReports(), 1);
   if (!status.ok()) {
-    LogWarning(std::string(status.message()));
+    // One line per outage, not per attempt.
+    if (!warned_offline_) LogWarning(std::string(status.message()));
+    warned_offline_ = true;
     return false;
   }
+  warned_offline_ = false;
+  next_uri_ = index;
   // After a (re)connect the broker may have lost our retained results.
   published_.clear();
   dirty_ = true;
-  LogInfo(absl::StrCat("connected to ", config.broker().uri(), ", subscribed to ",
-                       topics_.AllReports(), " and ", topics_.AllStatuses()));
+  LogInfo(absl::StrCat("connected to ", uri, ", subscribed to ", topics_.AllReports(), " and ",
+                       topics_.AllStatuses()));
   return true;
 }
 

@@ -74,6 +74,8 @@ class AggregatorService {
   const TopicScheme topics_;
   FleetState state_;
   bool dirty_ = false;
+  size_t next_uri_ = 0;
+  bool warned_offline_ = false;
   // Last payload published per topic, without computed_at_ms.
   std::map<std::string, std::string> published_;
 

@@ -25,7 +25,21 @@ struct MqttMessage {
   bool retained = false;
 };
 
+struct MqttTls {
+  std::string ca_file;
+  // Client certificate and key for mutual TLS; empty for none.
+  std::string cert_file;
+  std::string key_file;
+  bool verify_hostname = true;
+};
+
 struct MqttConnectOptions {
+  // The broker for this attempt; empty means the URI the transport was made with.
+  std::string server_uri;
+  std::string username;
+  std::string password;
+  // Required for ssl:// URIs.
+  std::optional<MqttTls> tls;
   int keep_alive_s = 30;
   int connect_timeout_s = 10;
   bool clean_session = true;

@@ -57,7 +57,29 @@ class PahoMqttTransport : public MqttTransport {
           if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
         });
       }
+      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
       mqtt::connect_options_builder builder;
+      builder.servers(std::make_shared<mqtt::string_collection>(target));
+      if (!options.username.empty()) builder.user_name(options.username);
+      if (!options.password.empty()) builder.password(options.password);
+      {
+        std::lock_guard<std::mutex> tls_lock(tls_error_mu_);
+        tls_error_.clear();
+      }
+      if (options.tls.has_value()) {
+        mqtt::ssl_options_builder ssl;
+        ssl.trust_store(options.tls->ca_file)
+            .enable_server_cert_auth(true)
+            .verify(options.tls->verify_hostname)
+            .error_handler([this](const std::string& error) {
+              std::lock_guard<std::mutex> lock(tls_error_mu_);
+              if (tls_error_.empty()) tls_error_ = error;
+            });
+        if (!options.tls->cert_file.empty()) {
+          ssl.key_store(options.tls->cert_file).private_key(options.tls->key_file);
+        }
+        builder.ssl(ssl.finalize());
+      }
       builder.keep_alive_interval(std::chrono::seconds(options.keep_alive_s))
           .connect_timeout(std::chrono::seconds(options.connect_timeout_s))
           .clean_session(options.clean_session)
@@ -68,11 +90,15 @@ class PahoMqttTransport : public MqttTransport {
       }
       mqtt::token_ptr token = client_->connect(builder.finalize());
       if (!token->wait_for(std::chrono::seconds(options.connect_timeout_s + 2))) {
-        return absl::DeadlineExceededError(absl::StrCat("connect to ", uri_, " timed out"));
+        return absl::DeadlineExceededError(absl::StrCat("connect to ", target, " timed out"));
       }
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
-      return absl::UnavailableError(absl::StrCat("connect to ", uri_, " failed: ", e.what()));
+      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
+      std::string cause = e.what();
+      std::lock_guard<std::mutex> lock(tls_error_mu_);
+      if (!tls_error_.empty()) cause = absl::StrCat("TLS: ", tls_error_, " (", cause, ")");
+      return absl::UnavailableError(absl::StrCat("connect to ", target, " failed: ", cause));
     }
   }
 
@@ -126,6 +152,8 @@ class PahoMqttTransport : public MqttTransport {
   const std::string client_id_;
   std::mutex mu_;
   std::unique_ptr<mqtt::async_client> client_;
+  std::mutex tls_error_mu_;
+  std::string tls_error_;
   MessageHandler on_message_;
   ConnectionLostHandler on_lost_;
 };

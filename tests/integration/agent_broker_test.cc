@@ -3,6 +3,8 @@
 // with the agent and this test under qemu against the host's mosquitto.
 #include <signal.h>
 
+#include <set>
+
 #include "absl/strings/str_replace.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
@@ -22,6 +24,7 @@ constexpr char kConfig[] = R"(broker: {uri: 'URI'}
 identity: {factory_id: gamma, node_id: edge-1, factory_name: Gamma Cells, sector: electronics, region: sichuan}
 publish_interval_ms: 200
 catalogue_path: CATALOGUE
+spool: {dir: spool}
 sources:
   - name: plc
     type: static
@@ -133,9 +136,9 @@ TEST_F(AgentBrokerTest, PublishesContiguousWindowsWithItsConfiguredValues) {
   }
 }
 
-TEST_F(AgentBrokerTest, KilledAgentLeavesItsWillAndRestartsAsANewSession) {
+TEST_F(AgentBrokerTest, KilledAgentLeavesItsWillAndResumesItsSequenceAfterRestart) {
   ASSERT_TRUE(WaitForReports(2)) << agent_->Log();
-  const uint64_t first_session = recorder_.GetStatus("gamma")->session_id();
+  const uint64_t session = recorder_.GetStatus("gamma")->session_id();
   agent_->Signal(SIGKILL);
   ASSERT_TRUE(agent_->WaitForExit(absl::Seconds(5)).has_value());
   std::optional<v1::NodeStatus> will;
@@ -144,15 +147,28 @@ TEST_F(AgentBrokerTest, KilledAgentLeavesItsWillAndRestartsAsANewSession) {
     return will.has_value() && will->state() == v1::NodeStatus::OFFLINE;
   }));
   EXPECT_TRUE(will->is_last_will());
-  EXPECT_EQ(will->session_id(), first_session);
+  EXPECT_EQ(will->session_id(), session);
+  const size_t before_restart = Reports().size();
+  const uint64_t last_sequence = Reports().back().sequence();
 
   agent_ = StartAgent();
-  std::optional<v1::NodeStatus> again;
-  ASSERT_TRUE(Eventually([&] {
-    again = recorder_.GetStatus("gamma");
-    return again.has_value() && again->state() == v1::NodeStatus::ONLINE;
-  })) << agent_->Log();
-  EXPECT_NE(again->session_id(), first_session);
+  ASSERT_TRUE(Eventually([&] { return Reports().size() >= before_restart + 3; })) << agent_->Log();
+  std::optional<v1::NodeStatus> again = recorder_.GetStatus("gamma");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->state(), v1::NodeStatus::ONLINE);
+  EXPECT_EQ(again->session_id(), session) << "the session lives in the state directory";
+  // The new process goes on from the spool: no sequence number is reused for
+  // new data, and none is skipped.
+  const std::vector<v1::Report> reports = Reports();
+  std::set<uint64_t> seen;
+  for (const v1::Report& report : reports) {
+    seen.insert(report.sequence());
+    if (report.sequence() > last_sequence && !report.is_historical()) {
+      EXPECT_EQ(report.session_id(), session);
+    }
+  }
+  EXPECT_EQ(seen.size(), *seen.rbegin()) << "sequences 1..n without a gap";
+  EXPECT_GT(*seen.rbegin(), last_sequence);
 }
 
 }  // namespace

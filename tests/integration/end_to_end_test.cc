@@ -30,6 +30,7 @@ constexpr char kAlphaConfig[] = R"(broker: {uri: 'URI'}
 identity: {factory_id: alpha, node_id: edge-1, factory_name: Alpha Works, sector: electronics, region: jiangsu}
 publish_interval_ms: 200
 catalogue_path: CATALOGUE
+spool: {dir: spool-alpha}
 sources:
   - name: plc
     type: static
@@ -57,6 +58,7 @@ constexpr char kBetaConfig[] = R"(broker: {uri: 'URI'}
 identity: {factory_id: beta, node_id: edge-1, factory_name: Beta Machinery, sector: equipment, region: guangdong}
 publish_interval_ms: 200
 catalogue_path: CATALOGUE
+spool: {dir: spool-beta}
 sources:
   - name: plc
     type: static
@@ -232,7 +234,7 @@ TEST_F(EndToEndTest, StoppedAgentSaysOfflineItselfAndExitsCleanly) {
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->state(), v1::NodeStatus::OFFLINE);
   EXPECT_FALSE(status->is_last_will());
-  EXPECT_THAT(alpha_->Log(), HasSubstr("0 failed, 0 unsent"));
+  EXPECT_THAT(alpha_->Log(), HasSubstr("0 failed, 0 left in the spool"));
 }
 
 TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {

@@ -33,7 +33,15 @@ class FakeMqttTransport : public MqttTransport {
   void Publish(const MqttMessage& message, DoneCallback done) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (!connected_) {
+        done(absl::UnavailableError("not connected"));
+        return;
+      }
       published_.push_back(message);
+      if (hold_acks_) {
+        held_.push_back(std::move(done));
+        return;
+      }
     }
     done(absl::OkStatus());
   }
@@ -43,7 +51,9 @@ class FakeMqttTransport : public MqttTransport {
     return absl::OkStatus();
   }
   void SetMessageHandler(MessageHandler handler) override { handler_ = std::move(handler); }
-  void SetConnectionLostHandler(ConnectionLostHandler) override {}
+  void SetConnectionLostHandler(ConnectionLostHandler handler) override {
+    lost_handler_ = std::move(handler);
+  }
 
   // Test controls.
   void FailConnects(absl::Status status) {
@@ -51,6 +61,21 @@ class FakeMqttTransport : public MqttTransport {
     connect_result_ = std::move(status);
   }
   void Deliver(const MqttMessage& message) { handler_(message); }
+  // While held, publishes are recorded but not acknowledged.
+  void HoldAcks(bool hold) {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_acks_ = hold;
+  }
+  // The broker goes away: unacknowledged publishes are lost, like Paho with a
+  // clean session, and the connection-lost handler runs.
+  void DropConnection() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      connected_ = false;
+      held_.clear();
+    }
+    if (lost_handler_) lost_handler_("fake broker gone");
+  }
   std::vector<MqttMessage> published() const {
     std::lock_guard<std::mutex> lock(mu_);
     return published_;
@@ -77,6 +102,9 @@ class FakeMqttTransport : public MqttTransport {
   std::vector<MqttMessage> published_;
   std::vector<std::string> subscriptions_;
   MessageHandler handler_;
+  ConnectionLostHandler lost_handler_;
+  bool hold_acks_ = false;
+  std::vector<DoneCallback> held_;
 };
 
 }  // namespace ftel

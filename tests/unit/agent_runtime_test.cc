@@ -4,16 +4,22 @@
 
 #include "gtest/gtest.h"
 #include "libftel/topic_scheme.h"
+#include "tests/support/fake_env.h"
 #include "tests/support/fake_mqtt_transport.h"
 #include "tests/unit/test_agent_config.h"
 
 namespace ftel {
 namespace {
 
-constexpr char kConfig[] = R"(broker: {uri: 'tcp://127.0.0.1:1883'}
+constexpr char kConfig[] = R"(broker:
+  uri: 'tcp://127.0.0.1:1883'
+  failover_uris: ['tcp://127.0.0.1:1884']
+  reconnect_min_ms: 20
+  reconnect_max_ms: 40
 identity: {factory_id: f1, node_id: n1}
 publish_interval_ms: 100
 catalogue_path: CATALOGUE
+spool: {dir: /spool}
 sources: [{name: sim, type: simulated}]
 scenarios: [{id: PM-01, built: true, ai_declared: true, evidence_source: sim}]
 )";
@@ -24,82 +30,164 @@ v1::NodeStatus ParseStatus(const std::string& payload) {
   return status;
 }
 
-TEST(AgentRuntime, AnnouncesReportsAndSaysGoodbye) {
-  TempDir dir;
-  const LoadedAgentConfig loaded = LoadTestAgentConfig(dir, kConfig);
-  auto sampler = Sampler::Create(loaded);
-  ASSERT_TRUE(sampler.ok());
-  FakeMqttTransport transport;
-  SystemClock clock;
-  AgentRuntime runtime(loaded, sampler->get(), &transport, &clock, 0xabc);
-  ShutdownSignal stop;
-  std::thread run([&] { EXPECT_TRUE(runtime.Run(stop).ok()); });
-  // Stop once three reports went out.
-  for (int i = 0; i < 200 && runtime.counters().acknowledged.load() < 3; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+template <typename Condition>
+bool WaitUntil(Condition condition) {
+  for (int i = 0; i < 500 && !condition(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  stop.Request();
-  run.join();
+  return condition();
+}
 
-  const TopicScheme topics("ftel");
+// A runtime on a fake broker and an in-memory disk, run on its own thread.
+class AgentRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    loaded_ = LoadTestAgentConfig(dir_, kConfig);
+    auto sampler = Sampler::Create(loaded_);
+    ASSERT_TRUE(sampler.ok());
+    sampler_ = *std::move(sampler);
+    auto spool = Spool::Open(&env_, &clock_, SpoolOptionsFrom(loaded_.config.spool()));
+    ASSERT_TRUE(spool.ok());
+    spool_ = *std::move(spool);
+    runtime_ = std::make_unique<AgentRuntime>(loaded_, sampler_.get(), spool_.get(), &transport_,
+                                              &clock_, 0xabc);
+  }
+
+  void Start() {
+    run_ = std::thread([this] { EXPECT_TRUE(runtime_->Run(stop_).ok()); });
+  }
+
+  void Stop() {
+    stop_.Request();
+    run_.join();
+  }
+
+  std::vector<v1::Report> PublishedReports() {
+    std::vector<v1::Report> reports;
+    for (const MqttMessage& m : transport_.published()) {
+      if (m.topic != topics_.ReportTopic("f1", "n1")) continue;
+      v1::Report report;
+      EXPECT_TRUE(report.ParseFromString(m.payload));
+      reports.push_back(report);
+    }
+    return reports;
+  }
+
+  TempDir dir_;
+  LoadedAgentConfig loaded_;
+  FakeEnv env_;
+  SystemClock clock_;
+  FakeMqttTransport transport_;
+  std::unique_ptr<Sampler> sampler_;
+  std::unique_ptr<Spool> spool_;
+  std::unique_ptr<AgentRuntime> runtime_;
+  ShutdownSignal stop_;
+  std::thread run_;
+  const TopicScheme topics_{"ftel"};
+};
+
+TEST_F(AgentRuntimeTest, AnnouncesReportsAndSaysGoodbye) {
+  Start();
+  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 3; }));
+  Stop();
+
   // The Will registered with CONNECT says offline, retained, at QoS 1.
-  ASSERT_EQ(transport.connect_options().size(), 1u);
-  const std::optional<MqttMessage> will = transport.connect_options()[0].will;
+  ASSERT_EQ(transport_.connect_options().size(), 1u);
+  const std::optional<MqttMessage> will = transport_.connect_options()[0].will;
   ASSERT_TRUE(will.has_value());
-  EXPECT_EQ(will->topic, topics.StatusTopic("f1", "n1"));
+  EXPECT_EQ(will->topic, topics_.StatusTopic("f1", "n1"));
   EXPECT_TRUE(will->retained);
   EXPECT_EQ(will->qos, 1);
   EXPECT_EQ(ParseStatus(will->payload).state(), v1::NodeStatus::OFFLINE);
   EXPECT_TRUE(ParseStatus(will->payload).is_last_will());
 
-  const std::vector<MqttMessage> published = transport.published();
+  const std::vector<MqttMessage> published = transport_.published();
   ASSERT_GE(published.size(), 5u);  // online, 3+ reports, offline
-  EXPECT_EQ(published.front().topic, topics.StatusTopic("f1", "n1"));
+  EXPECT_EQ(published.front().topic, topics_.StatusTopic("f1", "n1"));
   EXPECT_TRUE(published.front().retained);
   const v1::NodeStatus online = ParseStatus(published.front().payload);
   EXPECT_EQ(online.state(), v1::NodeStatus::ONLINE);
   EXPECT_EQ(online.session_id(), 0xabcu);
-  EXPECT_EQ(online.config_hash(), loaded.config_hash);
-  EXPECT_EQ(online.catalogue_version(), loaded.catalogue.version());
+  EXPECT_EQ(online.config_hash(), loaded_.config_hash);
+  EXPECT_EQ(online.catalogue_version(), loaded_.catalogue.version());
 
-  uint64_t expected_sequence = 1;
-  for (size_t i = 1; i + 1 < published.size(); ++i) {
-    EXPECT_EQ(published[i].topic, topics.ReportTopic("f1", "n1"));
-    EXPECT_FALSE(published[i].retained);
-    EXPECT_EQ(published[i].qos, 1);
-    v1::Report report;
-    ASSERT_TRUE(report.ParseFromString(published[i].payload));
-    EXPECT_EQ(report.sequence(), expected_sequence++);
-    EXPECT_EQ(report.session_id(), 0xabcu);
-    EXPECT_EQ(report.window_end_ms() - report.window_start_ms(), 100);
+  const std::vector<v1::Report> reports = PublishedReports();
+  ASSERT_EQ(reports.size(), published.size() - 2);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i].sequence(), i + 1);
+    EXPECT_EQ(reports[i].session_id(), 0xabcu);
+    EXPECT_FALSE(reports[i].is_historical());
+    EXPECT_EQ(reports[i].window_end_ms() - reports[i].window_start_ms(), 100);
+    EXPECT_GE(reports[i].health().spool_pending(), 1u);
   }
   const v1::NodeStatus goodbye = ParseStatus(published.back().payload);
-  EXPECT_EQ(published.back().topic, topics.StatusTopic("f1", "n1"));
+  EXPECT_EQ(published.back().topic, topics_.StatusTopic("f1", "n1"));
   EXPECT_TRUE(published.back().retained);
   EXPECT_EQ(goodbye.state(), v1::NodeStatus::OFFLINE);
   EXPECT_FALSE(goodbye.is_last_will());
-  EXPECT_EQ(transport.disconnects(), 1);
+  EXPECT_EQ(transport_.disconnects(), 1);
+  EXPECT_EQ(spool_->stats().pending_records, 0u);
 }
 
-TEST(AgentRuntime, CountsReportsItCouldNotSend) {
-  TempDir dir;
-  const LoadedAgentConfig loaded = LoadTestAgentConfig(dir, kConfig);
-  auto sampler = Sampler::Create(loaded);
-  ASSERT_TRUE(sampler.ok());
-  FakeMqttTransport transport;
-  transport.FailConnects(absl::UnavailableError("broker down"));
-  SystemClock clock;
-  AgentRuntime runtime(loaded, sampler->get(), &transport, &clock, 1);
-  ShutdownSignal stop;
-  std::thread run([&] { EXPECT_TRUE(runtime.Run(stop).ok()); });
-  for (int i = 0; i < 200 && runtime.counters().unsent.load() < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+TEST_F(AgentRuntimeTest, SpoolsWhileTheBrokerIsAwayAndReplaysInOrderAsHistorical) {
+  transport_.FailConnects(absl::UnavailableError("broker down"));
+  Start();
+  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().sampled.load() >= 3; }));
+  EXPECT_TRUE(PublishedReports().empty());
+  transport_.FailConnects(absl::OkStatus());
+  ASSERT_TRUE(WaitUntil([&] {
+    const auto reports = PublishedReports();
+    return reports.size() >= 5 && !reports.back().is_historical();
+  }));
+  Stop();
+  const std::vector<v1::Report> reports = PublishedReports();
+  size_t historical = 0;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i].sequence(), i + 1) << "replayed in order, none lost";
+    if (reports[i].is_historical()) {
+      ++historical;
+      EXPECT_EQ(historical, i + 1) << "historical reports come before live ones";
+    }
   }
-  stop.Request();
-  run.join();
-  EXPECT_GE(runtime.counters().unsent.load(), 2u);
-  EXPECT_EQ(runtime.counters().unsent.load(), runtime.counters().sampled.load());
-  EXPECT_TRUE(transport.published().empty());
+  EXPECT_GE(historical, 3u);
+  EXPECT_EQ(reports.back().health().reconnects(), 0u) << "the first connection is not a reconnect";
+}
+
+TEST_F(AgentRuntimeTest, UnacknowledgedReportsAreSentAgainAfterAReconnect) {
+  Start();
+  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 1; }));
+  transport_.HoldAcks(true);
+  ASSERT_TRUE(WaitUntil([&] { return spool_->inflight() >= 2; }));
+  const std::vector<v1::Report> before = PublishedReports();
+  transport_.HoldAcks(false);
+  transport_.DropConnection();
+  ASSERT_TRUE(WaitUntil([&] { return transport_.connect_options().size() >= 2; }));
+  ASSERT_TRUE(WaitUntil([&] {
+    return spool_->stats().pending_records == 0 && PublishedReports().size() > before.size() + 2;
+  }));
+  Stop();
+  // Every sequence number was acknowledged; those held when the connection
+  // dropped went out twice, the second time marked historical.
+  std::map<uint64_t, int> sent;
+  for (const v1::Report& report : PublishedReports()) ++sent[report.sequence()];
+  const uint64_t last = PublishedReports().back().sequence();
+  for (uint64_t seq = 1; seq <= last; ++seq) EXPECT_GE(sent[seq], 1) << seq;
+  EXPECT_GE(sent[before.back().sequence()], 2);
+  EXPECT_EQ(PublishedReports().back().health().reconnects(), 1u);
+}
+
+TEST_F(AgentRuntimeTest, FailsOverBetweenBrokersWithBackoff) {
+  transport_.FailConnects(absl::UnavailableError("down"));
+  Start();
+  ASSERT_TRUE(WaitUntil([&] { return transport_.connect_options().size() >= 4; }));
+  Stop();
+  const auto attempts = transport_.connect_options();
+  EXPECT_EQ(attempts[0].server_uri, "tcp://127.0.0.1:1883");
+  EXPECT_EQ(attempts[1].server_uri, "tcp://127.0.0.1:1884");
+  EXPECT_EQ(attempts[2].server_uri, "tcp://127.0.0.1:1883");
+  for (const auto& attempt : attempts) {
+    ASSERT_TRUE(attempt.will.has_value()) << "a fresh Will with every CONNECT";
+  }
 }
 
 }  // namespace
