@@ -22,6 +22,9 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->publish_min_interval_ms() == 0) config->set_publish_min_interval_ms(1000);
   if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
+  config->set_state_file(ResolveRelativeTo(config_dir, config->state_file().empty()
+                                                           ? "/var/lib/ftel/aggregator.db"
+                                                           : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
 }
 

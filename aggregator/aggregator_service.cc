@@ -44,10 +44,11 @@ const char* RejectionName(Rejection reason) {
 }
 
 AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                                     const Clock* clock)
+                                     const Clock* clock, StateStore* store)
     : loaded_(loaded),
       transport_(transport),
       clock_(clock),
+      store_(store),
       topics_(loaded.config.topic_root()),
       state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {}
 
@@ -208,7 +209,12 @@ bool AggregatorService::ConnectAndSubscribe() {
   const std::string& uri = index == 0 ? broker.uri() : broker.failover_uris(index - 1);
   absl::StatusOr<MqttConnectOptions> options = ConnectOptionsFor(broker, uri);
   absl::Status status = options.status();
-  if (status.ok()) status = transport_->Connect(*options);
+  if (options.ok()) {
+    // A persistent session: while the aggregator is away (restart, network)
+    // the broker queues the reports for it instead of dropping them.
+    options->clean_session = false;
+    status = transport_->Connect(*options);
+  }
   if (status.ok()) status = transport_->Subscribe(topics_.AllStatuses(), 1);
   if (status.ok()) status = transport_->Subscribe(topics_.AllReports(), 1);
   if (!status.ok()) {
@@ -254,6 +260,11 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     }
     for (const MqttMessage& message : batch) Process(message);
     batch.clear();
+    if (store_ != nullptr) {
+      // Saved before anything derived from it is published.
+      absl::Status saved = store_->Save(state_, state_.TakeChanged());
+      if (!saved.ok()) LogError(absl::StrCat("state store: ", saved.message()));
+    }
     const int64_t now = clock_->NowMs();
     if (dirty_ && transport_->IsConnected() && now - last_recompute_ms >= min_interval_ms) {
       Recompute();

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/fleet_state.h"
+#include "aggregator/state_store.h"
 #include "libftel/clock.h"
 #include "libftel/mqtt_transport.h"
 #include "libftel/shutdown_signal.h"
@@ -46,9 +47,13 @@ struct AggregatorStats {
 
 class AggregatorService {
  public:
-  // Borrowed pointers must outlive the service.
+  // Borrowed pointers must outlive the service. `store` may be null (state
+  // in memory only); when given, it has been loaded into `state()` already.
   AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                    const Clock* clock);
+                    const Clock* clock, StateStore* store = nullptr);
+
+  // The fleet state, for loading it from the store before Run.
+  FleetState& state() { return state_; }
 
   // Connects (retrying), subscribes, and processes until `stop` is requested.
   absl::Status Run(ShutdownSignal& stop);
@@ -71,6 +76,7 @@ class AggregatorService {
   const LoadedAggregatorConfig& loaded_;
   MqttTransport* transport_;
   const Clock* clock_;
+  StateStore* store_;
   const TopicScheme topics_;
   FleetState state_;
   bool dirty_ = false;

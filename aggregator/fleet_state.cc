@@ -3,7 +3,9 @@
 namespace ftel {
 
 ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
-  NodeRecord& node = nodes_[{report.identity().factory_id(), report.identity().node_id()}];
+  const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
+  NodeRecord& node = nodes_[node_key];
+  changed_.insert(node_key);
   const auto key = std::make_pair(report.session_id(), report.sequence());
   if (node.windows.count(key) > 0) {
     ++node.duplicates;
@@ -14,6 +16,7 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
 
   ++node.reports;
   NodeRecord::Window& window = node.windows[key];
+  window.start_ms = report.window_start_ms();
   window.end_ms = report.window_end_ms();
   window.totals.windows = 1;
   for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
@@ -33,12 +36,61 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
 }
 
 void FleetState::ApplyStatus(const v1::NodeStatus& status) {
-  NodeRecord& node = nodes_[{status.identity().factory_id(), status.identity().node_id()}];
+  const NodeKey node_key{status.identity().factory_id(), status.identity().node_id()};
+  NodeRecord& node = nodes_[node_key];
+  changed_.insert(node_key);
   if (node.status_seen && status.started_at_ms() < node.status_started_at_ms) return;
   node.status_seen = true;
   node.status_online = status.state() == v1::NodeStatus::ONLINE;
   node.status_started_at_ms = status.started_at_ms();
   if (!node.has_report) node.identity = status.identity();
+}
+
+std::set<FleetState::NodeKey> FleetState::TakeChanged() {
+  std::set<NodeKey> changed;
+  changed.swap(changed_);
+  return changed;
+}
+
+v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
+  const NodeRecord& node = nodes_.at(key);
+  v1::NodeSnapshot snapshot;
+  *snapshot.mutable_identity() = node.identity;
+  snapshot.set_status_seen(node.status_seen);
+  snapshot.set_status_online(node.status_online);
+  snapshot.set_status_started_at_ms(node.status_started_at_ms);
+  snapshot.set_has_report(node.has_report);
+  if (node.has_report) *snapshot.mutable_latest() = node.latest;
+  for (const auto& [id, window] : node.windows) {
+    v1::WindowSnapshot* w = snapshot.add_windows();
+    w->set_session_id(id.first);
+    w->set_sequence(id.second);
+    w->set_start_ms(window.start_ms);
+    w->set_end_ms(window.end_ms);
+    *w->mutable_totals() = window.totals.ToSnapshot();
+  }
+  snapshot.set_reports(node.reports);
+  snapshot.set_duplicates(node.duplicates);
+  return snapshot;
+}
+
+void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
+  NodeRecord& node = nodes_[{snapshot.identity().factory_id(), snapshot.identity().node_id()}];
+  node = NodeRecord{};
+  node.identity = snapshot.identity();
+  node.status_seen = snapshot.status_seen();
+  node.status_online = snapshot.status_online();
+  node.status_started_at_ms = snapshot.status_started_at_ms();
+  node.has_report = snapshot.has_report();
+  node.latest = snapshot.latest();
+  for (const v1::WindowSnapshot& w : snapshot.windows()) {
+    NodeRecord::Window& window = node.windows[{w.session_id(), w.sequence()}];
+    window.start_ms = w.start_ms();
+    window.end_ms = w.end_ms();
+    window.totals = ElementTotals::FromSnapshot(w.totals());
+  }
+  node.reports = snapshot.reports();
+  node.duplicates = snapshot.duplicates();
 }
 
 }  // namespace ftel

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
 #include "aggregator/production_kpis.h"
+#include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
 
@@ -32,6 +34,7 @@ struct NodeRecord {
   v1::Report latest;
   // Production elements per (session, sequence) within the KPI horizon.
   struct Window {
+    int64_t start_ms = 0;
     int64_t end_ms = 0;
     ElementTotals totals;
   };
@@ -57,9 +60,15 @@ class FleetState {
 
   const std::map<NodeKey, NodeRecord>& nodes() const { return nodes_; }
 
+  // Nodes changed since the last call, for the state store.
+  std::set<NodeKey> TakeChanged();
+  v1::NodeSnapshot Snapshot(const NodeKey& key) const;
+  void Restore(const v1::NodeSnapshot& snapshot);
+
  private:
   const int64_t kpi_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;
+  std::set<NodeKey> changed_;
 };
 
 }  // namespace ftel

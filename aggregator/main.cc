@@ -5,8 +5,10 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/aggregator_service.h"
+#include "aggregator/state_store.h"
 #include "libftel/clock.h"
 #include "libftel/log.h"
 #include "libftel/paho_mqtt_transport.h"
@@ -46,9 +48,24 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
+  absl::StatusOr<std::unique_ptr<ftel::StateStore>> store =
+      ftel::StateStore::Open(loaded->config.state_file());
+  if (!store.ok()) {
+    std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
   ftel::SystemClock clock;
-  ftel::AggregatorService service(*loaded, transport.get(), &clock);
+  ftel::AggregatorService service(*loaded, transport.get(), &clock, store->get());
+  absl::StatusOr<size_t> restored = (*store)->Load(&service.state());
+  if (!restored.ok()) {
+    std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(restored.status().message()).c_str());
+    return 1;
+  }
+  service.state().TakeChanged();
+  ftel::LogInfo(absl::StrCat("ftel-aggregator ", FTEL_VERSION, ": restored ", *restored,
+                             " nodes from ", loaded->config.state_file()));
   absl::Status result = service.Run(stop);
+  transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {
     ftel::LogError(result.ToString());
     return 1;

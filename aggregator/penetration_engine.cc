@@ -1,5 +1,7 @@
 #include "aggregator/penetration_engine.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -33,7 +35,23 @@ struct FactoryFacts {
   std::map<std::string, LinkCounts> links;
   v1::InventoryCounts inventory;
   ElementTotals totals;
+  double windows_received = 0;
+  double windows_expected = 0;
 };
+
+// Windows a node should have sent between its first window in the horizon
+// and its newest, at its window length.
+double ExpectedWindows(const NodeRecord& node) {
+  if (!node.has_report || node.windows.empty()) return 0;
+  const int64_t length = node.latest.window_end_ms() - node.latest.window_start_ms();
+  if (length <= 0) return static_cast<double>(node.windows.size());
+  int64_t first_start = node.latest.window_start_ms();
+  for (const auto& window : node.windows)
+    first_start = std::min(first_start, window.second.start_ms);
+  const double span = static_cast<double>(node.latest.window_end_ms() - first_start);
+  return std::max(static_cast<double>(node.windows.size()),
+                  std::round(span / static_cast<double>(length)));
+}
 
 void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
   to->set_terminals(to->terminals() + from.terminals());
@@ -64,7 +82,13 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
     summary.set_reports(summary.reports() + node.reports);
     summary.set_duplicates(summary.duplicates() + node.duplicates);
     for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
+    facts.windows_received += static_cast<double>(node.windows.size());
+    facts.windows_expected += ExpectedWindows(node);
     if (!node.has_report) continue;
+    const v1::AgentHealth& health = node.latest.health();
+    summary.set_agent_spool_pending(summary.agent_spool_pending() + health.spool_pending());
+    summary.set_agent_dropped(summary.agent_dropped() + health.dropped_full() +
+                              health.dropped_expired());
     summary.set_last_window_end_ms(
         std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
     AddInventory(node.latest.inventory(), &facts.inventory);
@@ -105,6 +129,7 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
     summary.set_industrial_agents(inv.industrial_agents());
     summary.set_industrial_software(inv.industrial_software());
     *summary.mutable_production() = facts.totals.ToKpis();
+    *summary.mutable_completeness() = MakeRatio(facts.windows_received, facts.windows_expected);
   }
   return factories;
 }
@@ -118,7 +143,12 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   RatePairs observed;
   v1::InventoryCounts inventory;
   ElementTotals totals;
+  double received = 0;
+  double expected = 0;
   for (const FactoryFacts* facts : members) {
+    received += facts->windows_received;
+    expected += facts->windows_expected;
+    group.set_agent_dropped(group.agent_dropped() + facts->summary.agent_dropped());
     group.set_factories(group.factories() + 1);
     if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
     declared.emplace_back(facts->declared, facts->built);
@@ -135,6 +165,7 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   group.set_industrial_agents(inventory.industrial_agents());
   group.set_industrial_software(inventory.industrial_software());
   *group.mutable_production() = totals.ToKpis();
+  *group.mutable_completeness() = MakeRatio(received, expected);
   return group;
 }
 

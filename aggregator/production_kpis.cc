@@ -60,4 +60,42 @@ v1::ProductionKpis ElementTotals::ToKpis() const {
   return kpis;
 }
 
+v1::ElementTotalsSnapshot ElementTotals::ToSnapshot() const {
+  v1::ElementTotalsSnapshot s;
+  s.set_planned_busy_time_s(planned_busy_time_s);
+  s.set_actual_production_time_s(actual_production_time_s);
+  s.set_planned_run_time_s(planned_run_time_s);
+  s.set_produced_quantity(produced_quantity);
+  s.set_good_quantity(good_quantity);
+  s.set_scrap_quantity(scrap_quantity);
+  s.set_rework_quantity(rework_quantity);
+  s.set_good_parts_first_pass(good_parts_first_pass);
+  s.set_inspected_parts(inspected_parts);
+  s.set_time_between_failures_s(time_between_failures_s);
+  s.set_time_to_restoration_s(time_to_restoration_s);
+  s.set_failure_events(failure_events);
+  s.set_energy_kwh(energy_kwh);
+  s.set_windows(windows);
+  return s;
+}
+
+ElementTotals ElementTotals::FromSnapshot(const v1::ElementTotalsSnapshot& s) {
+  ElementTotals t;
+  t.planned_busy_time_s = s.planned_busy_time_s();
+  t.actual_production_time_s = s.actual_production_time_s();
+  t.planned_run_time_s = s.planned_run_time_s();
+  t.produced_quantity = s.produced_quantity();
+  t.good_quantity = s.good_quantity();
+  t.scrap_quantity = s.scrap_quantity();
+  t.rework_quantity = s.rework_quantity();
+  t.good_parts_first_pass = s.good_parts_first_pass();
+  t.inspected_parts = s.inspected_parts();
+  t.time_between_failures_s = s.time_between_failures_s();
+  t.time_to_restoration_s = s.time_to_restoration_s();
+  t.failure_events = s.failure_events();
+  t.energy_kwh = s.energy_kwh();
+  t.windows = s.windows();
+  return t;
+}
+
 }  // namespace ftel

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/summary.pb.h"
 
@@ -34,6 +35,8 @@ struct ElementTotals {
   void Add(const v1::WorkUnitElements& elements);
   void Add(const ElementTotals& other);
   v1::ProductionKpis ToKpis() const;
+  v1::ElementTotalsSnapshot ToSnapshot() const;
+  static ElementTotals FromSnapshot(const v1::ElementTotalsSnapshot& snapshot);
 };
 
 }  // namespace ftel

@@ -10,12 +10,12 @@ set -euo pipefail
 packages=(
   g++ cmake make
   protobuf-compiler libprotobuf-dev libabsl-dev
-  libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev
+  libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev libsqlite3-dev
   mosquitto mosquitto-clients
 )
 for option in "$@"; do
   case "$option" in
-    --tests) packages+=(libgtest-dev libgmock-dev clang-format) ;;
+    --tests) packages+=(libgtest-dev libgmock-dev clang-format openssl) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac

@@ -79,6 +79,7 @@ work_units:
 constexpr char kAggregatorConfig[] = R"(broker: {uri: 'URI', client_id: test-aggregator}
 catalogue_path: CATALOGUE
 publish_min_interval_ms: 100
+state_file: aggregator.db
 )";
 
 class EndToEndTest : public ::testing::Test {

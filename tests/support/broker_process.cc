@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,21 +49,36 @@ bool WaitForPort(int port, absl::Duration timeout) {
   return false;
 }
 
-absl::StatusOr<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(
-    const TempDir& dir, const std::string& extra_config) {
-  const int port = FreeLoopbackPort();
+absl::StatusOr<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(const TempDir& dir,
+                                                                    const std::string& extra_config,
+                                                                    int port) {
+  if (port == 0) port = FreeLoopbackPort();
   const std::string config = dir.WriteFile(
       absl::StrCat("mosquitto-", port, ".conf"),
-      absl::StrCat("listener ", port, " 127.0.0.1\nallow_anonymous true\npersistence false\n",
-                   extra_config));
-  auto process = ChildProcess::Start({FTEL_MOSQUITTO_BIN, "-c", config},
-                                     absl::StrCat(dir.path(), "/mosquitto-", port, ".log"));
+      absl::StrCat("listener ", port, " 127.0.0.1\nallow_anonymous true\n", extra_config));
+  std::unique_ptr<BrokerProcess> broker(
+      new BrokerProcess(port, config, absl::StrCat(dir.path(), "/mosquitto-", port, ".log")));
+  if (absl::Status started = broker->Restart(); !started.ok()) return started;
+  return broker;
+}
+
+void BrokerProcess::Stop() {
+  if (process_ == nullptr) return;
+  process_->Signal(SIGTERM);
+  process_->WaitForExit(absl::Seconds(10));
+  process_.reset();
+}
+
+absl::Status BrokerProcess::Restart() {
+  Stop();
+  auto process = ChildProcess::Start({FTEL_MOSQUITTO_BIN, "-c", config_path_}, log_path_);
   if (!process.ok()) return process.status();
-  if (!WaitForPort(port, absl::Seconds(10))) {
+  process_ = *std::move(process);
+  if (!WaitForPort(port_, absl::Seconds(10))) {
     return absl::UnavailableError(
-        absl::StrCat("mosquitto did not listen on ", port, ": ", (*process)->Log()));
+        absl::StrCat("mosquitto did not listen on ", port_, ": ", process_->Log()));
   }
-  return std::unique_ptr<BrokerProcess>(new BrokerProcess(port, *std::move(process)));
+  return absl::OkStatus();
 }
 
 }  // namespace ftel

@@ -23,20 +23,29 @@ bool WaitForPort(int port, absl::Duration timeout);
 
 class BrokerProcess {
  public:
-  // Starts mosquitto with a config written into `dir`; `extra_config` lines
-  // are appended. Fails if the broker does not listen within 10 s.
+  // Starts mosquitto with a config written into `dir`: a plain listener on
+  // `port` (0: a free one) and the `extra_config` lines. Fails if the broker
+  // does not listen within 10 s.
   static absl::StatusOr<std::unique_ptr<BrokerProcess>> Start(const TempDir& dir,
-                                                              const std::string& extra_config = "");
+                                                              const std::string& extra_config = "",
+                                                              int port = 0);
 
   int port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   ChildProcess& process() { return *process_; }
 
+  // Stops the broker (SIGTERM, so a persistent one saves its database).
+  void Stop();
+  // Starts it again with the same config and port.
+  absl::Status Restart();
+
  private:
-  BrokerProcess(int port, std::unique_ptr<ChildProcess> process)
-      : port_(port), process_(std::move(process)) {}
+  BrokerProcess(int port, std::string config_path, std::string log_path)
+      : port_(port), config_path_(std::move(config_path)), log_path_(std::move(log_path)) {}
 
   int port_;
+  std::string config_path_;
+  std::string log_path_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -1,0 +1,46 @@
+// The aggregator's fleet state on disk (SQLite, one row per node holding a
+// NodeSnapshot), so that a restarted aggregator publishes the same numbers
+// at once and still recognises duplicates of reports it already counted.
+//
+//   ASSIGN_OR_RETURN(auto store, StateStore::Open("/var/lib/ftel/aggregator.db"));
+//   RETURN_IF_ERROR(store->Load(&state));
+//   ...
+//   RETURN_IF_ERROR(store->Save(state, state.TakeChanged()));
+#ifndef FTEL_AGGREGATOR_STATE_STORE_H_
+#define FTEL_AGGREGATOR_STATE_STORE_H_
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "aggregator/fleet_state.h"
+
+struct sqlite3;
+
+namespace ftel {
+
+// Not thread-safe; used by the aggregator's processing thread.
+class StateStore {
+ public:
+  // Creates the file and its table if missing. Errors name the path.
+  static absl::StatusOr<std::unique_ptr<StateStore>> Open(const std::string& path);
+  ~StateStore();
+
+  // Restores every stored node into `state`; returns how many.
+  absl::StatusOr<size_t> Load(FleetState* state);
+  // Writes the given nodes in one transaction.
+  absl::Status Save(const FleetState& state, const std::set<FleetState::NodeKey>& nodes);
+
+ private:
+  StateStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  absl::Status Exec(const char* sql);
+  absl::Status Error(const std::string& what) const;
+
+  const std::string path_;
+  sqlite3* db_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_STATE_STORE_H_

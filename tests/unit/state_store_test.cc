@@ -1,0 +1,95 @@
+#include "aggregator/state_store.h"
+
+#include "aggregator/penetration_engine.h"
+#include "gtest/gtest.h"
+#include "libftel/proto_json.h"
+#include "tests/support/temp_dir.h"
+
+namespace ftel {
+namespace {
+
+v1::Report MakeReport(const std::string& factory, uint64_t sequence) {
+  v1::Report report;
+  report.set_schema_version(1);
+  report.mutable_identity()->set_factory_id(factory);
+  report.mutable_identity()->set_node_id("n1");
+  report.mutable_identity()->set_sector("electronics");
+  report.set_session_id(42);
+  report.set_sequence(sequence);
+  report.set_window_start_ms(1000 * (sequence - 1));
+  report.set_window_end_ms(1000 * sequence);
+  v1::ScenarioCoverage* s = report.add_scenarios();
+  s->set_catalogue_id("PO-05");
+  s->set_link("PO");
+  s->set_built(true);
+  s->set_ai_declared(sequence % 2 == 0);
+  v1::WorkUnitElements* unit = report.add_work_units();
+  unit->set_planned_busy_time_s(10);
+  unit->set_actual_production_time_s(8);
+  unit->set_planned_run_time_per_unit_s(1);
+  unit->set_produced_quantity(7);
+  unit->set_good_quantity(6);
+  report.mutable_health()->set_dropped_full(3);
+  return report;
+}
+
+TEST(StateStore, RestoredStateGivesTheSameResultsAndKnowsItsDuplicates) {
+  TempDir dir;
+  const std::string path = dir.path() + "/aggregator.db";
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  FleetState before(3600000);
+  for (uint64_t seq : {1, 2, 4}) before.ApplyReport(MakeReport("f1", seq));
+  before.ApplyReport(MakeReport("f2", 1));
+  v1::NodeStatus online;
+  online.mutable_identity()->set_factory_id("f2");
+  online.mutable_identity()->set_node_id("n1");
+  online.set_state(v1::NodeStatus::ONLINE);
+  before.ApplyStatus(online);
+  {
+    auto store = StateStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Save(before, before.TakeChanged()).ok());
+  }
+  FleetState after(3600000);
+  auto store = StateStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  auto loaded = (*store)->Load(&after);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(*loaded, 2u);
+
+  const FleetResults expected = ComputeResults(before, *catalogue, 9);
+  const FleetResults restored = ComputeResults(after, *catalogue, 9);
+  ASSERT_EQ(restored.factories.size(), expected.factories.size());
+  for (size_t i = 0; i < expected.factories.size(); ++i) {
+    EXPECT_EQ(ToJson(restored.factories[i]), ToJson(expected.factories[i]));
+  }
+  EXPECT_EQ(ToJson(restored.fleet), ToJson(expected.fleet));
+  // A replay of an already counted report is still a duplicate; the gap is not.
+  EXPECT_EQ(after.ApplyReport(MakeReport("f1", 2)), ReportOutcome::kDuplicate);
+  EXPECT_EQ(after.ApplyReport(MakeReport("f1", 3)), ReportOutcome::kAccepted);
+}
+
+TEST(StateStore, UnwritableLocationNamesThePath) {
+  auto store = StateStore::Open("/nonexistent/dir/aggregator.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("/nonexistent/dir/aggregator.db"), std::string::npos);
+}
+
+TEST(Completeness, MissingWindowsLowerIt) {
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  FleetState state(3600000);
+  for (uint64_t seq : {1, 2, 4, 5}) state.ApplyReport(MakeReport("f1", seq));  // 3 missing
+  const FleetResults results = ComputeResults(state, *catalogue, 0);
+  const v1::Ratio& completeness = results.factories[0].completeness();
+  EXPECT_DOUBLE_EQ(completeness.numerator(), 4);
+  EXPECT_DOUBLE_EQ(completeness.denominator(), 5);
+  EXPECT_EQ(results.factories[0].agent_dropped(), 3u);
+  EXPECT_DOUBLE_EQ(results.fleet.completeness().percent(), 80);
+  state.ApplyReport(MakeReport("f1", 3));  // the replay fills the gap
+  EXPECT_DOUBLE_EQ(ComputeResults(state, *catalogue, 0).factories[0].completeness().percent(), 100);
+}
+
+}  // namespace
+}  // namespace ftel
