@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libftel/broker_config_rules.h"
 #include "libftel/log.h"
+#include "libftel/status_macros.h"
 
 namespace ftel {
 namespace {
@@ -12,6 +13,9 @@ namespace {
 constexpr absl::Duration kStatusTimeout = absl::Seconds(5);
 // Upper bound on how long the loop sleeps, so a stop request is seen promptly.
 constexpr int64_t kMaxSleepMs = 200;
+constexpr int64_t kDrainOnStopMs = 3000;
+// Upper bound on the encoded size of Report.health.
+constexpr uint64_t kHealthSlackBytes = 96;
 
 // Report field 7 (is_historical) as a varint "true". Appended to an encoded
 // Report it sets the flag without decoding: for a scalar field the last value
@@ -34,8 +38,8 @@ AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Sp
                                         loaded.config.identity().node_id())),
       status_topic_(topics_.StatusTopic(loaded.config.identity().factory_id(),
                                         loaded.config.identity().node_id())),
-      backoff_ms_(loaded.config.broker().reconnect_min_ms()),
-      jitter_(session_id) {
+      backoff_(loaded.config.broker().reconnect_min_ms(), loaded.config.broker().reconnect_max_ms(),
+               session_id) {
   broker_uris_.push_back(loaded.config.broker().uri());
   for (const std::string& uri : loaded.config.broker().failover_uris()) {
     broker_uris_.push_back(uri);
@@ -54,13 +58,6 @@ v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_las
   status.set_session_id(session_id_);
   status.set_is_last_will(is_last_will);
   return status;
-}
-
-int64_t AgentRuntime::JitteredBackoffMs() {
-  const int64_t wait =
-      std::uniform_int_distribution<int64_t>(backoff_ms_ / 2, backoff_ms_ * 3 / 2)(jitter_);
-  backoff_ms_ = std::min<int64_t>(backoff_ms_ * 2, loaded_.config.broker().reconnect_max_ms());
-  return wait;
 }
 
 void AgentRuntime::Wake() {
@@ -92,7 +89,7 @@ bool AgentRuntime::TryConnect() {
   }
   ++counters_.connects;
   warned_offline_ = false;
-  backoff_ms_ = broker.reconnect_min_ms();
+  backoff_.Reset();
   // Everything already spooled is a replay from now on.
   live_from_id_ = spool_->last_id() + 1;
   spool_->RewindUnacked();
@@ -111,7 +108,19 @@ bool AgentRuntime::TryConnect() {
 
 absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   v1::Report report = sampler_->Sample(window, session_id_);
+  ++counters_.sampled;
+  // Room is made first, so that the report's health counts what its own
+  // arrival pushed out. The slack covers the health fields themselves.
+  const SpoolStats before = spool_->stats();
+  RETURN_IF_ERROR(spool_->MakeRoom(report.ByteSizeLong() + kHealthSlackBytes));
   const SpoolStats spooled = spool_->stats();
+  const uint64_t dropped = spooled.dropped_full + spooled.dropped_expired;
+  const uint64_t dropped_before = before.dropped_full + before.dropped_expired;
+  if (dropped > dropped_before) {
+    LogWarning(absl::StrCat(
+        "spool ", spooled.dropped_full > before.dropped_full ? "full" : "expiry", ": dropped ",
+        dropped - dropped_before, " oldest unsent report(s), ", dropped, " in total"));
+  }
   v1::AgentHealth* health = report.mutable_health();
   health->set_spool_pending(spooled.pending_records + 1);
   health->set_spool_bytes(spooled.bytes);
@@ -122,7 +131,6 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_discarded_corrupt(spooled.discarded_corrupt);
   health->set_discarded_torn(spooled.discarded_torn);
   health->set_reconnects(counters_.connects > 0 ? counters_.connects - 1 : 0);
-  ++counters_.sampled;
   return spool_->Append(window.sequence, report.SerializeAsString());
 }
 
@@ -166,22 +174,20 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
 
   while (!stop.requested()) {
     int64_t now = clock_->NowMs();
-    if (connection_lost_.exchange(false)) next_connect_ms = now + JitteredBackoffMs();
+    if (connection_lost_.exchange(false)) next_connect_ms = now + backoff_.NextDelayMs();
     if (!transport_->IsConnected() && now >= next_connect_ms) {
-      if (!TryConnect()) next_connect_ms = clock_->NowMs() + JitteredBackoffMs();
+      if (!TryConnect()) next_connect_ms = clock_->NowMs() + backoff_.NextDelayMs();
       now = clock_->NowMs();
     }
     if (now >= next_tick) {
-      absl::Status sampled = SampleWindow(ReportWindow{window_start, next_tick, ++sequence});
+      // Windows stay contiguous: after a stall of more than a window (a
+      // suspended box, a slow connect) one longer window covers the time
+      // instead of a burst of empty ones or a gap.
+      const int64_t window_end = now >= next_tick + interval_ms ? now : next_tick;
+      absl::Status sampled = SampleWindow(ReportWindow{window_start, window_end, ++sequence});
       if (!sampled.ok()) LogError(absl::StrCat("spool append: ", sampled.message()));
-      window_start = next_tick;
-      next_tick += interval_ms;
-      if (next_tick <= now) {
-        // Suspended or stalled for more than a window: restart the grid at
-        // now rather than emitting a burst of empty windows.
-        window_start = now;
-        next_tick = now + interval_ms;
-      }
+      window_start = window_end;
+      next_tick = window_end + interval_ms;
     }
     Pump();
     int64_t wake_at = next_tick;
@@ -192,6 +198,16 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     woken_ = false;
   }
 
+  // A clean stop first gives what is in flight or spooled a moment to be
+  // acknowledged; the rest stays in the spool for the next start.
+  const int64_t drain_until = clock_->NowMs() + kDrainOnStopMs;
+  while (transport_->IsConnected() && spool_->stats().pending_records > 0 &&
+         clock_->NowMs() < drain_until) {
+    Pump();
+    std::unique_lock<std::mutex> lock(wake_mu_);
+    wake_cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return woken_; });
+    woken_ = false;
+  }
   if (transport_->IsConnected()) {
     absl::Status said = PublishAndWait(
         *transport_,
@@ -206,7 +222,8 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   const SpoolStats spooled = spool_->stats();
   LogInfo(absl::StrCat("stopped: ", counters_.sampled.load(), " reports sampled, ",
                        counters_.acknowledged.load(), " acknowledged, ", counters_.failed.load(),
-                       " failed, ", spooled.pending_records, " left in the spool"));
+                       " failed, ", spooled.pending_records, " left in the spool, last sequence ",
+                       spool_->last_id()));
   return flushed;
 }
 

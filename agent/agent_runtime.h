@@ -15,7 +15,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <random>
 
 #include "absl/status/status.h"
 #include "agent/agent_config.h"
@@ -24,6 +23,7 @@
 #include "ftel/v1/status.pb.h"
 #include "libftel/clock.h"
 #include "libftel/mqtt_transport.h"
+#include "libftel/reconnect_backoff.h"
 #include "libftel/shutdown_signal.h"
 #include "libftel/topic_scheme.h"
 
@@ -58,7 +58,6 @@ class AgentRuntime {
   absl::Status SampleWindow(const ReportWindow& window);
   void Pump();
   void Wake();
-  int64_t JitteredBackoffMs();
 
   const LoadedAgentConfig& loaded_;
   Sampler* sampler_;
@@ -72,8 +71,7 @@ class AgentRuntime {
   const std::string status_topic_;
   std::vector<std::string> broker_uris_;
   size_t next_uri_ = 0;
-  int64_t backoff_ms_;
-  std::mt19937_64 jitter_;
+  ReconnectBackoff backoff_;
   bool warned_offline_ = false;
   // Spool ids below this were appended before the current connection:
   // sending them is a replay.

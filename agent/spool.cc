@@ -164,6 +164,7 @@ absl::Status Spool::Recover() {
     if (ParseSegmentName(name, &first_id)) ids.push_back(first_id);
   }
   std::sort(ids.begin(), ids.end());
+  bool torn_id_reserved = false;
   for (uint64_t name_id : ids) {
     Segment segment;
     segment.name_id = name_id;
@@ -182,6 +183,9 @@ absl::Status Spool::Recover() {
     stats_.discarded_corrupt += counts.corrupt;
     if (counts.torn) {
       ++stats_.discarded_torn;
+      // The torn record's id (the next one, as writers number contiguously)
+      // may have been published before the cut: never reuse it.
+      torn_id_reserved = true;
       RETURN_IF_ERROR(env_->Truncate(segment.path, counts.good_end));
       segment.bytes = counts.good_end;
     }
@@ -190,6 +194,9 @@ absl::Status Spool::Recover() {
     segments_.push_back(segment);
   }
   last_id_ = std::max(last_id_, watermark);
+  if (torn_id_reserved && !segments_.empty() && segments_.back().last_id == last_id_) {
+    ++last_id_;
+  }
   // Fully acknowledged segments are garbage; the newest one stays to append to.
   while (segments_.size() > 1 && segments_.front().pending == 0 &&
          segments_.front().last_id <= watermark) {
@@ -246,28 +253,8 @@ absl::Status Spool::Append(uint64_t id, absl::string_view payload) {
         absl::StrCat("spool record id ", id, " is not above the last id ", last_id_));
   }
   const uint64_t record_size = kHeaderSize + payload.size();
-  if (record_size > options_.segment_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("report of ", payload.size(),
-                                                   " bytes exceeds the spool segment size ",
-                                                   options_.segment_bytes));
-  }
   const int64_t now = clock_->NowMs();
-  const int64_t expired_before = now - options_.max_age_ms;
-  const Segment& active = segments_.back();
-  if (active.bytes > 0 &&
-      (active.bytes + record_size > options_.segment_bytes || active.newest_ms < expired_before)) {
-    RETURN_IF_ERROR(StartSegment(id));
-  }
-  while (segments_.size() > 1 && segments_.front().newest_ms < expired_before) {
-    RETURN_IF_ERROR(DropOldestSegment(/*expired=*/true));
-  }
-  for (;;) {
-    uint64_t total = record_size;
-    for (const Segment& segment : segments_) total += segment.bytes;
-    if (total <= options_.max_bytes || segments_.size() == 1) break;
-    RETURN_IF_ERROR(DropOldestSegment(/*expired=*/false));
-  }
-
+  RETURN_IF_ERROR(MakeRoomLocked(id, record_size, now));
   RETURN_IF_ERROR(active_->Append(EncodeRecord(id, now, payload)));
   unsynced_ = true;
   if (options_.fsync == v1::SpoolConfig::ALWAYS ||
@@ -294,6 +281,35 @@ absl::Status Spool::Append(uint64_t id, absl::string_view payload) {
   last_id_ = id;
   if (low_.at_end) low_ = written;
   if (send_.at_end) send_ = written;
+  return absl::OkStatus();
+}
+
+absl::Status Spool::MakeRoom(uint64_t payload_bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return MakeRoomLocked(last_id_ + 1, kHeaderSize + payload_bytes, clock_->NowMs());
+}
+
+absl::Status Spool::MakeRoomLocked(uint64_t id, uint64_t record_size, int64_t now) {
+  if (record_size > options_.segment_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("report of ", record_size - kHeaderSize,
+                                                   " bytes exceeds the spool segment size ",
+                                                   options_.segment_bytes));
+  }
+  const int64_t expired_before = now - options_.max_age_ms;
+  const Segment& active = segments_.back();
+  if (active.bytes > 0 &&
+      (active.bytes + record_size > options_.segment_bytes || active.newest_ms < expired_before)) {
+    RETURN_IF_ERROR(StartSegment(id));
+  }
+  while (segments_.size() > 1 && segments_.front().newest_ms < expired_before) {
+    RETURN_IF_ERROR(DropOldestSegment(/*expired=*/true));
+  }
+  for (;;) {
+    uint64_t total = record_size;
+    for (const Segment& segment : segments_) total += segment.bytes;
+    if (total <= options_.max_bytes || segments_.size() == 1) break;
+    RETURN_IF_ERROR(DropOldestSegment(/*expired=*/false));
+  }
   return absl::OkStatus();
 }
 

@@ -5,7 +5,8 @@
 // (seg-<first id>.log); a record is
 //   magic "FTR1" | crc32 | payload length u32 | id u64 | timestamp i64 | payload
 // (little-endian; the CRC covers everything after it). A torn tail (power
-// cut mid-write) is cut off at open; a corrupted record in the middle is
+// cut mid-write) is cut off at open, and its id (taken to be the last good id
+// + 1: writers number contiguously) is not reused; a corrupted record in the middle is
 // skipped by scanning for the next valid record, so the good ones survive.
 // Every record with id <= the persisted watermark ("acked") is acknowledged.
 // The spool is bounded by bytes and by age; whole segments of the oldest
@@ -76,6 +77,9 @@ class Spool {
   // Appends a record; `id` must be greater than last_id(). Stamped with the
   // clock's time. Makes room by dropping the oldest records if needed.
   absl::Status Append(uint64_t id, absl::string_view payload);
+  // Drops what Append of a payload of up to `payload_bytes` would drop, now,
+  // so that the record can report the drop counts that include its own.
+  absl::Status MakeRoom(uint64_t payload_bytes);
   // The next record not handed out since the last rewind, in id order.
   absl::StatusOr<std::optional<SpoolRecord>> Next();
   // Marks a handed-out record acknowledged; unknown or stale ids are ignored.
@@ -130,6 +134,7 @@ class Spool {
   Segment* SegmentOf(uint64_t id);
   absl::Status StartSegment(uint64_t first_id);
   absl::Status DropOldestSegment(bool expired);
+  absl::Status MakeRoomLocked(uint64_t id, uint64_t record_size, int64_t now);
   absl::Status AdvanceLow();
   absl::Status MaybePersistWatermark(bool force);
   uint64_t Watermark() const;

@@ -10,12 +10,12 @@
 #include "libftel/broker_config_rules.h"
 #include "libftel/log.h"
 #include "libftel/proto_json.h"
+#include "libftel/reconnect_backoff.h"
 
 namespace ftel {
 namespace {
 
 constexpr uint32_t kSchemaVersion = 1;
-constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
 
 bool SameNode(const v1::NodeIdentity& identity, const NodeTopic& topic) {
   return identity.factory_id() == topic.factory_id && identity.node_id() == topic.node_id;
@@ -235,21 +235,24 @@ bool AggregatorService::ConnectAndSubscribe() {
 
 absl::Status AggregatorService::Run(ShutdownSignal& stop) {
   transport_->SetMessageHandler([this](const MqttMessage& message) { Enqueue(message); });
-  transport_->SetConnectionLostHandler([](const std::string& cause) {
+  transport_->SetConnectionLostHandler([this](const std::string& cause) {
     LogWarning(absl::StrCat("broker connection lost: ", cause));
+    connection_lost_ = true;
   });
   const int64_t min_interval_ms = loaded_.config.publish_min_interval_ms();
   int64_t last_recompute_ms = 0;
   int64_t next_connect_ms = 0;
-  absl::Duration backoff = absl::Seconds(1);
+  const v1::BrokerConfig& broker = loaded_.config.broker();
+  ReconnectBackoff backoff(broker.reconnect_min_ms(), broker.reconnect_max_ms(),
+                           static_cast<uint64_t>(clock_->NowMs()));
   std::deque<MqttMessage> batch;
   while (!stop.requested()) {
+    if (connection_lost_.exchange(false)) next_connect_ms = clock_->NowMs() + backoff.NextDelayMs();
     if (!transport_->IsConnected() && clock_->NowMs() >= next_connect_ms) {
       if (ConnectAndSubscribe()) {
-        backoff = absl::Seconds(1);
+        backoff.Reset();
       } else {
-        next_connect_ms = clock_->NowMs() + absl::ToInt64Milliseconds(backoff);
-        backoff = std::min(backoff * 2, kMaxBackoff);
+        next_connect_ms = clock_->NowMs() + backoff.NextDelayMs();
       }
     }
     {

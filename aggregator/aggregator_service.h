@@ -7,6 +7,7 @@
 #ifndef FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
 #define FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -81,6 +82,7 @@ class AggregatorService {
   FleetState state_;
   bool dirty_ = false;
   size_t next_uri_ = 0;
+  std::atomic<bool> connection_lost_{false};
   bool warned_offline_ = false;
   // Last payload published per topic, without computed_at_ms.
   std::map<std::string, std::string> published_;

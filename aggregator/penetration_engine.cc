@@ -35,22 +35,21 @@ struct FactoryFacts {
   std::map<std::string, LinkCounts> links;
   v1::InventoryCounts inventory;
   ElementTotals totals;
-  double windows_received = 0;
-  double windows_expected = 0;
+  double covered_ms = 0;
+  double span_ms = 0;
 };
 
-// Windows a node should have sent between its first window in the horizon
-// and its newest, at its window length.
-double ExpectedWindows(const NodeRecord& node) {
-  if (!node.has_report || node.windows.empty()) return 0;
-  const int64_t length = node.latest.window_end_ms() - node.latest.window_start_ms();
-  if (length <= 0) return static_cast<double>(node.windows.size());
+// Time covered by a node's windows in the horizon, and the time from the
+// first of them to its newest window's end: the share of the time its agent
+// should have reported on that did arrive.
+void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
+  if (!node.has_report || node.windows.empty()) return;
   int64_t first_start = node.latest.window_start_ms();
-  for (const auto& window : node.windows)
-    first_start = std::min(first_start, window.second.start_ms);
-  const double span = static_cast<double>(node.latest.window_end_ms() - first_start);
-  return std::max(static_cast<double>(node.windows.size()),
-                  std::round(span / static_cast<double>(length)));
+  for (const auto& [id, window] : node.windows) {
+    *covered_ms += static_cast<double>(window.end_ms - window.start_ms);
+    first_start = std::min(first_start, window.start_ms);
+  }
+  *span_ms += static_cast<double>(node.latest.window_end_ms() - first_start);
 }
 
 void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
@@ -82,8 +81,7 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
     summary.set_reports(summary.reports() + node.reports);
     summary.set_duplicates(summary.duplicates() + node.duplicates);
     for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
-    facts.windows_received += static_cast<double>(node.windows.size());
-    facts.windows_expected += ExpectedWindows(node);
+    AddCoverage(node, &facts.covered_ms, &facts.span_ms);
     if (!node.has_report) continue;
     const v1::AgentHealth& health = node.latest.health();
     summary.set_agent_spool_pending(summary.agent_spool_pending() + health.spool_pending());
@@ -129,7 +127,7 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
     summary.set_industrial_agents(inv.industrial_agents());
     summary.set_industrial_software(inv.industrial_software());
     *summary.mutable_production() = facts.totals.ToKpis();
-    *summary.mutable_completeness() = MakeRatio(facts.windows_received, facts.windows_expected);
+    *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
   }
   return factories;
 }
@@ -146,8 +144,8 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   double received = 0;
   double expected = 0;
   for (const FactoryFacts* facts : members) {
-    received += facts->windows_received;
-    expected += facts->windows_expected;
+    received += facts->covered_ms;
+    expected += facts->span_ms;
     group.set_agent_dropped(group.agent_dropped() + facts->summary.agent_dropped());
     group.set_factories(group.factories() + 1);
     if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);

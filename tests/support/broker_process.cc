@@ -53,9 +53,12 @@ absl::StatusOr<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(const TempDi
                                                                     const std::string& extra_config,
                                                                     int port) {
   if (port == 0) port = FreeLoopbackPort();
-  const std::string config = dir.WriteFile(
-      absl::StrCat("mosquitto-", port, ".conf"),
-      absl::StrCat("listener ", port, " 127.0.0.1\nallow_anonymous true\n", extra_config));
+  const std::string config =
+      dir.WriteFile(absl::StrCat("mosquitto-", port, ".conf"),
+                    // mosquitto started as root drops to its own user unless told otherwise,
+                    // and that user cannot write (or read certificates in) a test's directory.
+                    absl::StrCat("user root\nlistener ", port, " 127.0.0.1\nallow_anonymous true\n",
+                                 extra_config));
   std::unique_ptr<BrokerProcess> broker(
       new BrokerProcess(port, config, absl::StrCat(dir.path(), "/mosquitto-", port, ".log")));
   if (absl::Status started = broker->Restart(); !started.ok()) return started;

@@ -17,6 +17,8 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // FTEL_KEEP_TEST_DIRS=1 keeps the logs and files of a failed run to look at.
+  if (std::getenv("FTEL_KEEP_TEST_DIRS") != nullptr) return;
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

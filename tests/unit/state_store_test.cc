@@ -83,8 +83,8 @@ TEST(Completeness, MissingWindowsLowerIt) {
   for (uint64_t seq : {1, 2, 4, 5}) state.ApplyReport(MakeReport("f1", seq));  // 3 missing
   const FleetResults results = ComputeResults(state, *catalogue, 0);
   const v1::Ratio& completeness = results.factories[0].completeness();
-  EXPECT_DOUBLE_EQ(completeness.numerator(), 4);
-  EXPECT_DOUBLE_EQ(completeness.denominator(), 5);
+  EXPECT_DOUBLE_EQ(completeness.numerator(), 4000);  // ms covered
+  EXPECT_DOUBLE_EQ(completeness.denominator(), 5000);
   EXPECT_EQ(results.factories[0].agent_dropped(), 3u);
   EXPECT_DOUBLE_EQ(results.fleet.completeness().percent(), 80);
   state.ApplyReport(MakeReport("f1", 3));  // the replay fills the gap

@@ -1,0 +1,391 @@
+// Delivery under faults, with real processes and a real mosquitto: the broker
+// goes away, the agent is killed, its spool is damaged or fills up, the
+// aggregator restarts. Each test prints produced / delivered / duplicated /
+// lost and asserts the exact outcome.
+#include <signal.h>
+
+#include <cstdio>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "ftel/v1/report.pb.h"
+#include "ftel/v1/summary.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libftel/file_io.h"
+#include "libftel/paho_mqtt_transport.h"
+#include "libftel/proto_json.h"
+#include "libftel/scenario_catalogue.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/topic_recorder.h"
+
+namespace ftel {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kAgentConfig[] =
+    R"(broker: {uri: 'URI', reconnect_min_ms: 100, reconnect_max_ms: 400}
+identity: {factory_id: delta, node_id: edge-1, sector: electronics, region: hubei}
+publish_interval_ms: 100
+catalogue_path: CATALOGUE
+spool: {dir: spool, SPOOL_EXTRA}
+sources:
+  - name: plc
+    type: static
+    fixed:
+      work_units:
+        - {work_unit_id: line, planned_busy_time_s: 0.1, actual_production_time_s: 0.09, planned_run_time_per_unit_s: 0.01, produced_quantity: 8, good_quantity: 8}
+scenarios:
+SCENARIOS
+work_units:
+  - {id: line, source: plc}
+)";
+
+constexpr char kAggregatorConfig[] =
+    R"(broker: {uri: 'URI', client_id: fault-aggregator, reconnect_min_ms: 100, reconnect_max_ms: 400}
+catalogue_path: CATALOGUE
+publish_min_interval_ms: 100
+state_file: aggregator.db
+)";
+
+// The mosquitto of a production site: it keeps sessions (the aggregator's
+// queued reports) across its own restarts.
+std::string PersistentBrokerConfig(const TempDir& dir) {
+  return absl::StrCat("persistence true\npersistence_location ", dir.path(),
+                      "/\nautosave_interval 1\nmax_queued_messages 100000\n");
+}
+
+// "last sequence N" from the agent's final log line.
+uint64_t LastSequence(const std::string& log) {
+  const size_t at = log.rfind("last sequence ");
+  uint64_t sequence = 0;
+  if (at != std::string::npos) {
+    const std::string rest = log.substr(at + 14);
+    (void)absl::SimpleAtoi(rest.substr(0, rest.find_first_not_of("0123456789")), &sequence);
+  }
+  return sequence;
+}
+
+struct Delivery {
+  uint64_t produced = 0;
+  uint64_t delivered = 0;
+  uint64_t duplicated = 0;
+  uint64_t dropped_at_agent = 0;    // spool full or expired, and counted
+  uint64_t discarded_at_agent = 0;  // damaged on disk, and counted
+  int64_t lost() const {
+    return static_cast<int64_t>(produced) -
+           static_cast<int64_t>(delivered + dropped_at_agent + discarded_at_agent);
+  }
+  void Print(const char* test) const {
+    std::printf(
+        "[fault] %s: produced=%llu delivered=%llu duplicated=%llu dropped_at_agent=%llu "
+        "discarded_at_agent=%llu lost=%lld\n",
+        test, Ull(produced), Ull(delivered), Ull(duplicated), Ull(dropped_at_agent),
+        Ull(discarded_at_agent), static_cast<long long>(lost()));
+  }
+  static unsigned long long Ull(uint64_t value) { return value; }
+};
+
+class FaultInjectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    broker_port_ = FreeLoopbackPort();
+    broker_uri_ = absl::StrCat("tcp://127.0.0.1:", broker_port_);
+  }
+
+  void StartBroker() {
+    auto broker = BrokerProcess::Start(dir_, PersistentBrokerConfig(dir_), broker_port_);
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    StartRecorder();
+  }
+
+  void StartRecorder() {
+    recorder_ = std::make_unique<TopicRecorder>();
+    ASSERT_TRUE(recorder_->Start(broker_uri_).ok());
+  }
+
+  std::string Fill(std::string text, const std::string& scenarios, const std::string& spool_extra) {
+    return absl::StrReplaceAll(text, {{"URI", broker_uri_},
+                                      {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"},
+                                      {"SCENARIOS", scenarios},
+                                      {"SPOOL_EXTRA", spool_extra}});
+  }
+
+  void StartAgent(
+      const std::string& scenarios = "  - {id: PM-01, built: true}\n  - {id: PM-02, built: true}\n",
+      const std::string& spool_extra = "fsync: ALWAYS") {
+    const std::string config =
+        dir_.WriteFile("agent.yaml", Fill(kAgentConfig, scenarios, spool_extra));
+    auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config}),
+                                     dir_.path() + "/agent.log");
+    ASSERT_TRUE(agent.ok()) << agent.status();
+    agent_ = *std::move(agent);
+  }
+
+  void StartAggregator() {
+    const std::string config = dir_.WriteFile("aggregator.yaml", Fill(kAggregatorConfig, "", ""));
+    auto aggregator = ChildProcess::Start(ProgramCommand(FTEL_AGGREGATOR_BIN, {"--config", config}),
+                                          dir_.path() + "/aggregator.log");
+    ASSERT_TRUE(aggregator.ok()) << aggregator.status();
+    aggregator_ = *std::move(aggregator);
+    // On a new broker the aggregator's first subscription must exist before
+    // agents publish; after that its persistent session keeps their reports.
+    if (broker_ != nullptr) {
+      ASSERT_TRUE(Eventually([&] {
+        return aggregator_->Log().find("subscribed") != std::string::npos;
+      })) << aggregator_->Log();
+    }
+  }
+
+  // Stops the agent cleanly and returns the last sequence it produced.
+  uint64_t StopAgent() {
+    agent_->Signal(SIGTERM);
+    EXPECT_EQ(agent_->WaitForExit(absl::Seconds(15)), std::optional<int>(0)) << agent_->Log();
+    return LastSequence(agent_->Log());
+  }
+
+  std::optional<v1::FactorySummary> Factory() {
+    return recorder_->GetJson<v1::FactorySummary>("ftel/v1/rates/factory/delta");
+  }
+
+  // Waits until the aggregator has counted `reports` distinct reports.
+  std::optional<v1::FactorySummary> WaitForReports(uint64_t reports,
+                                                   absl::Duration timeout = absl::Seconds(20)) {
+    std::optional<v1::FactorySummary> factory;
+    Eventually(
+        [&] {
+          factory = Factory();
+          return factory.has_value() && factory->reports() >= reports;
+        },
+        timeout);
+    return factory;
+  }
+
+  bool AgentLogged(const std::string& text, absl::Duration timeout = absl::Seconds(20)) {
+    return Eventually([&] { return agent_->Log().find(text) != std::string::npos; }, timeout);
+  }
+
+  std::string Logs() {
+    return absl::StrCat("agent:\n", agent_ ? agent_->Log() : "", "\naggregator:\n",
+                        aggregator_ ? aggregator_->Log() : "");
+  }
+
+  TempDir dir_;
+  int broker_port_ = 0;
+  std::string broker_uri_;
+  std::unique_ptr<BrokerProcess> broker_;
+  std::unique_ptr<TopicRecorder> recorder_;
+  std::unique_ptr<ChildProcess> agent_;
+  std::unique_ptr<ChildProcess> aggregator_;
+};
+
+TEST_F(FaultInjectionTest, BrokerRestartLosesNothingAndCountsEachReportOnce) {
+  StartBroker();
+  StartAggregator();
+  StartAgent();
+  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  broker_->Stop();
+  ASSERT_TRUE(AgentLogged("broker connection lost")) << Logs();
+  absl::SleepFor(absl::Milliseconds(1500));  // the agent spools meanwhile
+  ASSERT_TRUE(broker_->Restart().ok());
+  StartRecorder();
+  ASSERT_TRUE(AgentLogged("spooled reports to send")) << Logs();
+  absl::SleepFor(absl::Milliseconds(500));
+  Delivery d;
+  d.produced = StopAgent();
+  ASSERT_GT(d.produced, 15u);
+  auto factory = WaitForReports(d.produced);
+  ASSERT_TRUE(factory.has_value()) << Logs();
+  d.delivered = factory->reports();
+  d.duplicated = factory->duplicates();
+  d.Print("broker restart");
+  EXPECT_EQ(d.delivered, d.produced);
+  EXPECT_EQ(d.lost(), 0);
+  EXPECT_DOUBLE_EQ(factory->completeness().percent(), 100);
+  EXPECT_THAT(agent_->Log(), HasSubstr(" 0 left in the spool"));
+}
+
+TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
+  StartBroker();
+  StartAggregator();
+  StartAgent();
+  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  agent_->Signal(SIGKILL);
+  ASSERT_TRUE(agent_->WaitForExit(absl::Seconds(5)).has_value());
+  absl::SleepFor(absl::Milliseconds(300));
+  StartAgent();  // same config, same spool
+  ASSERT_TRUE(AgentLogged("connected to")) << Logs();
+  absl::SleepFor(absl::Milliseconds(800));
+  Delivery d;
+  d.produced = StopAgent();
+  auto factory = WaitForReports(d.produced);
+  ASSERT_TRUE(factory.has_value()) << Logs();
+  d.delivered = factory->reports();
+  d.duplicated = factory->duplicates();
+  d.Print("agent SIGKILL");
+  EXPECT_EQ(d.delivered, d.produced);
+  EXPECT_EQ(d.lost(), 0);
+}
+
+// Finds the byte offsets of the spool records in a segment file.
+std::vector<size_t> RecordOffsets(const std::string& data) {
+  std::vector<size_t> offsets;
+  for (size_t at = data.find("FTR1"); at != std::string::npos; at = data.find("FTR1", at + 1)) {
+    offsets.push_back(at);
+  }
+  return offsets;
+}
+
+TEST_F(FaultInjectionTest, DamagedSpoolKeepsTheGoodRecordsAndSaysWhatItDiscarded) {
+  // No broker yet: every report stays in the spool.
+  StartAgent();
+  ASSERT_TRUE(
+      Eventually([&] { return agent_->Log().find("reports are kept") != std::string::npos; }));
+  absl::SleepFor(absl::Milliseconds(1200));
+  const uint64_t spooled = StopAgent();
+  ASSERT_GE(spooled, 8u) << agent_->Log();
+
+  const std::string segment = absl::StrFormat("%s/spool/seg-%020d.log", dir_.path(), 1);
+  absl::StatusOr<std::string> data = ReadFileToString(segment);
+  ASSERT_TRUE(data.ok()) << data.status();
+  const std::vector<size_t> records = RecordOffsets(*data);
+  ASSERT_EQ(records.size(), spooled);
+  std::string damaged = *data;
+  damaged[records[2] + 40] ^= 0x5a;    // corrupt record 3
+  damaged.resize(damaged.size() - 5);  // tear the last record
+  dir_.WriteFile("spool/" + segment.substr(segment.rfind('/') + 1), damaged);
+
+  StartBroker();
+  StartAggregator();
+  agent_.reset();
+  StartAgent();
+  ASSERT_TRUE(AgentLogged("discarded 1 corrupt region(s) and 1 torn tail(s)")) << Logs();
+  ASSERT_TRUE(AgentLogged("connected to")) << Logs();
+  absl::SleepFor(absl::Milliseconds(500));
+  Delivery d;
+  d.produced = StopAgent();
+  auto factory = WaitForReports(d.produced - 2);
+  ASSERT_TRUE(factory.has_value()) << Logs();
+  d.delivered = factory->reports();
+  d.duplicated = factory->duplicates();
+  d.discarded_at_agent = 2;  // as the agent logged
+  d.Print("damaged spool");
+  EXPECT_EQ(d.delivered, d.produced - 2) << "only the two damaged records are missing";
+  EXPECT_EQ(d.lost(), 0);
+  std::set<uint64_t> seen;
+  for (const MqttMessage& message : recorder_->All()) {
+    v1::Report report;
+    if (message.topic.find("/report") != std::string::npos &&
+        report.ParseFromString(message.payload)) {
+      seen.insert(report.sequence());
+      if (report.sequence() > spooled) {
+        EXPECT_EQ(report.health().discarded_corrupt(), 1u);
+        EXPECT_EQ(report.health().discarded_torn(), 1u);
+      }
+    }
+  }
+  for (uint64_t seq = 1; seq <= d.produced; ++seq) {
+    const bool damaged_record = seq == 3 || seq == spooled;
+    EXPECT_EQ(seen.count(seq), damaged_record ? 0u : 1u) << "sequence " << seq;
+  }
+}
+
+TEST_F(FaultInjectionTest, FullSpoolDropsTheOldestAndTheAggregatorSeesTheExactCount) {
+  // Every catalogue scenario makes a report of about 1.5 KB, so a 64 KiB
+  // spool holds a few seconds of reports.
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  std::string scenarios;
+  for (const CatalogueScenario& s : catalogue->scenarios()) {
+    scenarios += absl::StrCat("  - {id: ", s.id, ", built: true, model_ids: [model-for-", s.id,
+                              "-with-a-long-name]}\n");
+  }
+  StartBroker();
+  StartAggregator();
+  StartAgent(scenarios, "max_bytes: 65536, segment_bytes: 8192");
+  ASSERT_TRUE(WaitForReports(3).has_value()) << Logs();
+  broker_->Stop();
+  ASSERT_TRUE(AgentLogged("spool full: dropped", absl::Seconds(30))) << Logs();
+  absl::SleepFor(absl::Milliseconds(300));
+  ASSERT_TRUE(broker_->Restart().ok());
+  StartRecorder();
+  ASSERT_TRUE(AgentLogged("spooled reports to send")) << Logs();
+  absl::SleepFor(absl::Milliseconds(500));
+  Delivery d;
+  d.produced = StopAgent();
+  std::optional<v1::FactorySummary> factory;
+  ASSERT_TRUE(Eventually([&] {
+    factory = Factory();
+    return factory.has_value() && factory->agent_dropped() > 0 &&
+           factory->reports() + factory->agent_dropped() >= d.produced;
+  })) << Logs();
+  d.delivered = factory->reports();
+  d.duplicated = factory->duplicates();
+  d.dropped_at_agent = factory->agent_dropped();
+  d.Print("full spool");
+  EXPECT_EQ(d.lost(), 0) << "every report is delivered or counted as dropped";
+  // The aggregator shows exactly what the agent says it dropped.
+  const std::string log = agent_->Log();
+  const size_t at = log.rfind(" in total");
+  ASSERT_NE(at, std::string::npos);
+  const size_t from = log.rfind(", ", at) + 2;
+  EXPECT_EQ(log.substr(from, at - from), absl::StrCat(d.dropped_at_agent)) << log;
+  EXPECT_LT(factory->completeness().percent(), 100);
+}
+
+TEST_F(FaultInjectionTest, RestartedAggregatorPublishesTheSameNumbers) {
+  StartBroker();
+  StartAggregator();
+  StartAgent();
+  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  const uint64_t produced = StopAgent();
+  auto before = WaitForReports(produced);
+  ASSERT_TRUE(before.has_value()) << Logs();
+  ASSERT_TRUE(Eventually([&] {
+    auto f = Factory();
+    return f.has_value() && !f->online();
+  })) << Logs();
+  before = Factory();
+  auto fleet_before = recorder_->GetJson<v1::GroupSummary>("ftel/v1/rates/fleet");
+  ASSERT_TRUE(fleet_before.has_value());
+
+  aggregator_->Signal(SIGTERM);
+  ASSERT_EQ(aggregator_->WaitForExit(absl::Seconds(10)), std::optional<int>(0));
+  // Clear the retained results, so that what is seen next is republished.
+  auto clearer = NewPahoMqttTransport(broker_uri_, "fault-clearer");
+  ASSERT_TRUE(clearer->Connect({}).ok());
+  for (const std::string topic : {"ftel/v1/rates/factory/delta", "ftel/v1/rates/fleet"}) {
+    ASSERT_TRUE(PublishAndWait(*clearer, {topic, "", 1, true}, absl::Seconds(5)).ok());
+  }
+  ASSERT_TRUE(Eventually([&] { return recorder_->Get("ftel/v1/rates/fleet") == ""; }));
+
+  StartAggregator();
+  std::optional<v1::FactorySummary> after;
+  std::optional<v1::GroupSummary> fleet_after;
+  ASSERT_TRUE(Eventually([&] {
+    after = Factory();
+    fleet_after = recorder_->GetJson<v1::GroupSummary>("ftel/v1/rates/fleet");
+    return after.has_value() && fleet_after.has_value();
+  })) << Logs();
+  EXPECT_THAT(aggregator_->Log(), HasSubstr("restored 1 nodes"));
+  before->clear_computed_at_ms();
+  after->clear_computed_at_ms();
+  fleet_before->clear_computed_at_ms();
+  fleet_after->clear_computed_at_ms();
+  EXPECT_EQ(ToJson(*after), ToJson(*before));
+  EXPECT_EQ(ToJson(*fleet_after), ToJson(*fleet_before));
+  std::printf("[fault] aggregator restart: produced=%llu delivered=%llu before and %llu after\n",
+              static_cast<unsigned long long>(produced),
+              static_cast<unsigned long long>(before->reports()),
+              static_cast<unsigned long long>(after->reports()));
+}
+
+}  // namespace
+}  // namespace ftel
