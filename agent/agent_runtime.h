@@ -50,12 +50,16 @@ class AgentRuntime {
   // Returns when `stop` is requested, after publishing the offline status.
   absl::Status Run(ShutdownSignal& stop);
 
+  // One sampling step, as the loop takes it once per interval: samples the
+  // window and appends the report (with the agent's health) to the spool.
+  // Public so that tests and benchmarks can drive it without waiting.
+  absl::Status SampleWindow(const ReportWindow& window);
+
   v1::NodeStatus MakeStatus(v1::NodeStatus::State state, bool is_last_will) const;
   const AgentCounters& counters() const { return counters_; }
 
  private:
   bool TryConnect();
-  absl::Status SampleWindow(const ReportWindow& window);
   void Pump();
   void Wake();
 

@@ -168,8 +168,19 @@ class FaultInjectionTest : public ::testing::Test {
     return factory;
   }
 
-  bool AgentLogged(const std::string& text, absl::Duration timeout = absl::Seconds(20)) {
-    return Eventually([&] { return agent_->Log().find(text) != std::string::npos; }, timeout);
+  // Waits until the agent's log holds `text` at least `times` times.
+  bool AgentLogged(const std::string& text, absl::Duration timeout = absl::Seconds(20),
+                   int times = 1) {
+    return Eventually(
+        [&] {
+          const std::string log = agent_->Log();
+          int seen = 0;
+          for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) {
+            ++seen;
+          }
+          return seen >= times;
+        },
+        timeout);
   }
 
   std::string Logs() {
@@ -196,7 +207,7 @@ TEST_F(FaultInjectionTest, BrokerRestartLosesNothingAndCountsEachReportOnce) {
   absl::SleepFor(absl::Milliseconds(1500));  // the agent spools meanwhile
   ASSERT_TRUE(broker_->Restart().ok());
   StartRecorder();
-  ASSERT_TRUE(AgentLogged("spooled reports to send")) << Logs();
+  ASSERT_TRUE(AgentLogged("spooled reports to send", absl::Seconds(20), 2)) << Logs();
   absl::SleepFor(absl::Milliseconds(500));
   Delivery d;
   d.produced = StopAgent();
@@ -316,7 +327,7 @@ TEST_F(FaultInjectionTest, FullSpoolDropsTheOldestAndTheAggregatorSeesTheExactCo
   absl::SleepFor(absl::Milliseconds(300));
   ASSERT_TRUE(broker_->Restart().ok());
   StartRecorder();
-  ASSERT_TRUE(AgentLogged("spooled reports to send")) << Logs();
+  ASSERT_TRUE(AgentLogged("spooled reports to send", absl::Seconds(20), 2)) << Logs();
   absl::SleepFor(absl::Milliseconds(500));
   Delivery d;
   d.produced = StopAgent();
