@@ -92,11 +92,15 @@ class PosixEnv : public Env {
     DIR* d = opendir(dir.c_str());
     if (d == nullptr) return PosixError(absl::StrCat("opendir ", dir), errno);
     std::vector<std::string> names;
+    errno = 0;
     while (dirent* entry = readdir(d)) {
       const std::string name = entry->d_name;
       if (name != "." && name != "..") names.push_back(name);
     }
+    const int err = errno;
     closedir(d);
+    // readdir() returns null both at the end and on error; only errno tells.
+    if (err != 0) return PosixError(absl::StrCat("readdir ", dir), err);
     return names;
   }
 
