@@ -15,33 +15,11 @@
 namespace ftel {
 namespace {
 
-constexpr uint32_t kSchemaVersion = 1;
-
-bool SameNode(const v1::NodeIdentity& identity, const NodeTopic& topic) {
-  return identity.factory_id() == topic.factory_id && identity.node_id() == topic.node_id;
-}
-
 std::string PercentText(const v1::Ratio& ratio) {
   return ratio.has_percent() ? absl::StrFormat("%.1f%%", ratio.percent()) : "n/a";
 }
 
 }  // namespace
-
-const char* RejectionName(Rejection reason) {
-  switch (reason) {
-    case Rejection::kTooLarge:
-      return "too_large";
-    case Rejection::kUnknownTopic:
-      return "unknown_topic";
-    case Rejection::kUndecodable:
-      return "undecodable";
-    case Rejection::kSchemaVersion:
-      return "schema_version";
-    case Rejection::kIdentityMismatch:
-      return "identity_mismatch";
-  }
-  return "unknown";
-}
 
 AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
                                      const Clock* clock, StateStore* store)
@@ -50,6 +28,9 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       clock_(clock),
       store_(store),
       topics_(loaded.config.topic_root()),
+      validator_(loaded.config.topic_root(), &loaded.catalogue,
+                 ValidationLimits{loaded.config.max_payload_bytes(),
+                                  static_cast<int64_t>(loaded.config.max_clock_skew_s()) * 1000}),
       state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {}
 
 AggregatorStats AggregatorService::stats() const {
@@ -81,58 +62,24 @@ void AggregatorService::Reject(Rejection reason, const std::string& topic,
 }
 
 void AggregatorService::Process(const MqttMessage& message) {
-  if (message.payload.size() > loaded_.config.max_payload_bytes()) {
-    Reject(Rejection::kTooLarge, message.topic,
-           absl::StrCat(message.payload.size(), " bytes > ", loaded_.config.max_payload_bytes()));
-    return;
-  }
-  std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
-  if (!topic.has_value()) {
-    Reject(Rejection::kUnknownTopic, message.topic, "not an ftel node topic");
-    return;
-  }
-  if (topic->kind == NodeTopicKind::kStatus) {
-    // An empty retained payload clears a status; there is nothing to apply.
-    if (message.payload.empty()) return;
-    v1::NodeStatus status;
-    if (!status.ParseFromString(message.payload)) {
-      Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.NodeStatus");
+  ValidationResult input = validator_.Validate(message, clock_->NowMs());
+  switch (input.kind) {
+    case ValidationResult::Kind::kRejected:
+      Reject(input.rejection, message.topic, input.detail);
+      return;
+    case ValidationResult::Kind::kStatusCleared:
+      return;
+    case ValidationResult::Kind::kStatus: {
+      state_.ApplyStatus(input.status);
+      dirty_ = true;
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      ++stats_.statuses;
       return;
     }
-    if (status.schema_version() != kSchemaVersion) {
-      Reject(Rejection::kSchemaVersion, message.topic,
-             absl::StrCat("schema_version ", status.schema_version()));
-      return;
-    }
-    if (!SameNode(status.identity(), *topic)) {
-      Reject(Rejection::kIdentityMismatch, message.topic,
-             absl::StrCat("payload names ", status.identity().factory_id(), "/",
-                          status.identity().node_id()));
-      return;
-    }
-    state_.ApplyStatus(status);
-    std::lock_guard<std::mutex> lock(stats_mu_);
-    ++stats_.statuses;
-    dirty_ = true;
-    return;
+    case ValidationResult::Kind::kReport:
+      break;
   }
-  v1::Report report;
-  if (!report.ParseFromString(message.payload)) {
-    Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.Report");
-    return;
-  }
-  if (report.schema_version() != kSchemaVersion) {
-    Reject(Rejection::kSchemaVersion, message.topic,
-           absl::StrCat("schema_version ", report.schema_version()));
-    return;
-  }
-  if (!SameNode(report.identity(), *topic)) {
-    Reject(Rejection::kIdentityMismatch, message.topic,
-           absl::StrCat("payload names ", report.identity().factory_id(), "/",
-                        report.identity().node_id()));
-    return;
-  }
-  const ReportOutcome outcome = state_.ApplyReport(report);
+  const ReportOutcome outcome = state_.ApplyReport(input.report);
   std::lock_guard<std::mutex> lock(stats_mu_);
   switch (outcome) {
     case ReportOutcome::kAccepted:

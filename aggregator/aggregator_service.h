@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/fleet_state.h"
+#include "aggregator/input_validator.h"
 #include "aggregator/state_store.h"
 #include "libftel/clock.h"
 #include "libftel/mqtt_transport.h"
@@ -25,16 +26,6 @@
 #include "libftel/topic_scheme.h"
 
 namespace ftel {
-
-// Why an input message was dropped. Every drop is counted by reason.
-enum class Rejection {
-  kTooLarge,
-  kUnknownTopic,
-  kUndecodable,
-  kSchemaVersion,
-  kIdentityMismatch,
-};
-const char* RejectionName(Rejection reason);
 
 struct AggregatorStats {
   uint64_t reports = 0;
@@ -79,6 +70,7 @@ class AggregatorService {
   const Clock* clock_;
   StateStore* store_;
   const TopicScheme topics_;
+  const InputValidator validator_;
   FleetState state_;
   bool dirty_ = false;
   size_t next_uri_ = 0;

@@ -11,6 +11,8 @@
 namespace ftel {
 namespace {
 
+constexpr int64_t kNow = 1800000000000;  // 2027-01-15
+
 class AggregatorServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,7 +34,8 @@ class AggregatorServiceTest : public ::testing::Test {
     report.mutable_identity()->set_node_id("n1");
     report.set_session_id(5);
     report.set_sequence(sequence);
-    report.set_window_end_ms(1000 * sequence);
+    report.set_window_start_ms(kNow - 1000 * (100 - sequence) - 1000);
+    report.set_window_end_ms(kNow - 1000 * (100 - sequence));
     v1::ScenarioCoverage* s = report.add_scenarios();
     s->set_catalogue_id("PM-01");
     s->set_link("PM");
@@ -53,7 +56,7 @@ class AggregatorServiceTest : public ::testing::Test {
 
   LoadedAggregatorConfig loaded_;
   FakeMqttTransport transport_;
-  FakeClock clock_{1000000};
+  FakeClock clock_{kNow};
   std::unique_ptr<AggregatorService> service_;
   const std::string report_topic_ = "ftel/v1/node/f1/n1/report";
 };
@@ -112,7 +115,7 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedJsonOnlyWhenChanged) {
   v1::FactorySummary summary;
   ASSERT_TRUE(FromJson(factory->payload, &summary).ok()) << factory->payload;
   EXPECT_DOUBLE_EQ(summary.declared().percent(), 100);
-  EXPECT_EQ(summary.computed_at_ms(), 1000000);
+  EXPECT_EQ(summary.computed_at_ms(), kNow);
 
   clock_.Advance(5000);
   service_->Recompute();
