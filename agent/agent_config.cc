@@ -14,7 +14,7 @@ namespace {
 
 constexpr uint32_t kMinIntervalMs = 100;
 constexpr uint32_t kMaxIntervalMs = 86400000;
-constexpr char kDefaultSpoolDir[] = "/var/lib/ftel/spool";
+constexpr char kDefaultSpoolDir[] = "/var/lib/ftel-agent/spool";
 
 void CheckId(const std::string& id, const std::string& key, ConfigProblems* problems) {
   if (id.empty()) {

@@ -217,7 +217,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     if (!said.ok()) LogWarning(absl::StrCat("offline status: ", said.message()));
     (void)transport_->Disconnect(absl::Seconds(2));
   }
-  absl::Status flushed = spool_->Flush();
+  absl::Status flushed = spool_->Close();
   if (!flushed.ok()) LogError(absl::StrCat("spool flush: ", flushed.message()));
   const SpoolStats spooled = spool_->stats();
   LogInfo(absl::StrCat("stopped: ", counters_.sampled.load(), " reports sampled, ",

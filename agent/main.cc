@@ -77,17 +77,38 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ftel-agent: %s\n", std::string(sampler.status().message()).c_str());
     return 2;
   }
+  {
+    // A report must fit in one spool segment; found now rather than at the
+    // first append.
+    const size_t report_bytes =
+        (*sampler)->Sample(ftel::ReportWindow{0, 1, 1}, 1).ByteSizeLong() + 256;
+    if (report_bytes > loaded->config.spool().segment_bytes()) {
+      std::fprintf(stderr,
+                   "ftel-agent: invalid config:\n%s: spool.segment_bytes: must hold one report "
+                   "(about %zu bytes with this config), got %llu\n",
+                   config_path.c_str(), report_bytes,
+                   static_cast<unsigned long long>(loaded->config.spool().segment_bytes()));
+      return 2;
+    }
+  }
   ftel::Env* env = ftel::Env::Default();
   const std::string& state_dir = loaded->config.spool().dir();
   if (absl::Status made = env->CreateDirs(state_dir); !made.ok()) return Fail("spool", made);
   if (!LockStateDir(state_dir)) return 1;
-  absl::StatusOr<uint64_t> session_id =
-      ftel::LoadOrCreateSessionId(env, state_dir, ftel::NewRandomId);
-  if (!session_id.ok()) return Fail("session", session_id.status());
   ftel::SystemClock clock;
   absl::StatusOr<std::unique_ptr<ftel::Spool>> spool =
       ftel::Spool::Open(env, &clock, ftel::SpoolOptionsFrom(loaded->config.spool()));
   if (!spool.ok()) return Fail("spool", spool.status());
+  absl::StatusOr<uint64_t> session_id =
+      ftel::LoadOrCreateSessionId(env, state_dir, ftel::NewRandomId);
+  if (session_id.ok() && !(*spool)->was_clean() && (*spool)->last_id() > 0 &&
+      loaded->config.spool().fsync() != ftel::v1::SpoolConfig::ALWAYS) {
+    // Without fsync per report, an unclean stop may have lost published
+    // reports from disk; a new session keeps their sequence numbers unique.
+    session_id = ftel::StartNewSession(env, state_dir, ftel::NewRandomId);
+    ftel::LogWarning("unclean stop with spool fsync other than ALWAYS: starting a new session");
+  }
+  if (!session_id.ok()) return Fail("session", session_id.status());
   const ftel::SpoolStats spooled = (*spool)->stats();
   ftel::LogInfo(absl::StrCat(
       "ftel-agent ", FTEL_VERSION, " factory ", loaded->config.identity().factory_id(), " node ",

@@ -20,11 +20,16 @@ absl::StatusOr<uint64_t> LoadOrCreateSessionId(Env* env, const std::string& dir,
     }
     return id;
   }
+  return StartNewSession(env, dir, new_id);
+}
+
+absl::StatusOr<uint64_t> StartNewSession(Env* env, const std::string& dir,
+                                         const std::function<uint64_t()>& new_id) {
   RETURN_IF_ERROR(env->CreateDirs(dir));
   uint64_t id = 0;
   while (id == 0) id = new_id();
-  RETURN_IF_ERROR(
-      env->WriteFileAtomically(path, absl::StrCat(absl::Hex(id, absl::kZeroPad16), "\n")));
+  RETURN_IF_ERROR(env->WriteFileAtomically(absl::StrCat(dir, "/session"),
+                                           absl::StrCat(absl::Hex(id, absl::kZeroPad16), "\n")));
   return id;
 }
 

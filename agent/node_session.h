@@ -19,6 +19,10 @@ namespace ftel {
 absl::StatusOr<uint64_t> LoadOrCreateSessionId(Env* env, const std::string& dir,
                                                const std::function<uint64_t()>& new_id);
 
+// Replaces dir/session with a fresh id from `new_id()` and returns it.
+absl::StatusOr<uint64_t> StartNewSession(Env* env, const std::string& dir,
+                                         const std::function<uint64_t()>& new_id);
+
 // A random non-zero 64-bit id from the OS.
 uint64_t NewRandomId();
 

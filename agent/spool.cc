@@ -1,12 +1,14 @@
 #include "agent/spool.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "libftel/crc32.h"
 #include "libftel/status_macros.h"
 
@@ -20,6 +22,8 @@ constexpr size_t kHeaderSize = 4 + 4 + 4 + 8 + 8;
 constexpr uint32_t kMaxPayload = 16u << 20;
 constexpr size_t kScanChunk = 64 * 1024;
 constexpr char kWatermarkFile[] = "acked";
+// Present only between a clean Close() and the next Open().
+constexpr char kCleanFile[] = "clean";
 
 void PutFixed(std::string* out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
@@ -60,7 +64,9 @@ bool ParseSegmentName(const std::string& name, uint64_t* first_id) {
 Spool::Spool(Env* env, const Clock* clock, SpoolOptions options)
     : env_(env), clock_(clock), options_(std::move(options)) {}
 
-Spool::~Spool() { (void)Flush(); }
+Spool::~Spool() {
+  if (!closed_) (void)Flush();
+}
 
 absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(Env* env, const Clock* clock,
                                                    SpoolOptions options) {
@@ -151,11 +157,26 @@ absl::Status Spool::Recover() {
   RETURN_IF_ERROR(env_->CreateDirs(options_.dir));
   const std::string watermark_path = absl::StrCat(options_.dir, "/", kWatermarkFile);
   if (env_->FileExists(watermark_path)) {
-    ASSIGN_OR_RETURN(std::string text, env_->ReadAt(watermark_path, 0, 64));
-    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &persisted_watermark_)) {
-      return absl::DataLossError(absl::StrCat(watermark_path, ": not a record id: '", text, "'"));
+    // "watermark dropped_full dropped_expired discarded_corrupt discarded_torn"
+    ASSIGN_OR_RETURN(std::string text, env_->ReadAt(watermark_path, 0, 256));
+    std::vector<std::string> fields =
+        absl::StrSplit(absl::StripAsciiWhitespace(text), ' ', absl::SkipEmpty());
+    uint64_t values[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < fields.size() && i < 5; ++i) {
+      if (!absl::SimpleAtoi(fields[i], &values[i])) fields.clear();
     }
+    if (fields.empty()) {
+      return absl::DataLossError(absl::StrCat(watermark_path, ": not a spool state: '", text, "'"));
+    }
+    persisted_watermark_ = values[0];
+    stats_.dropped_full = values[1];
+    stats_.dropped_expired = values[2];
+    stats_.discarded_corrupt = values[3];
+    stats_.discarded_torn = values[4];
+    persisted_counters_ = {values[1], values[2], values[3], values[4]};
   }
+  was_clean_ = env_->FileExists(absl::StrCat(options_.dir, "/", kCleanFile));
+  if (was_clean_) RETURN_IF_ERROR(env_->RemoveFile(absl::StrCat(options_.dir, "/", kCleanFile)));
   const uint64_t watermark = persisted_watermark_;
   ASSIGN_OR_RETURN(std::vector<std::string> names, env_->ListDir(options_.dir));
   std::vector<uint64_t> ids;
@@ -214,7 +235,7 @@ absl::Status Spool::Recover() {
   }
   send_ = low_;
   last_sync_ms_ = clock_->NowMs();
-  return absl::OkStatus();
+  return MaybePersistWatermark(/*force=*/true);  // records damage found now
 }
 
 absl::Status Spool::StartSegment(uint64_t first_id) {
@@ -364,16 +385,30 @@ uint64_t Spool::Watermark() const { return low_.at_end ? last_id_ : low_.id - 1;
 
 absl::Status Spool::MaybePersistWatermark(bool force) {
   const uint64_t watermark = Watermark();
-  if (watermark == persisted_watermark_) return absl::OkStatus();
+  const std::array<uint64_t, 4> counters = {stats_.dropped_full, stats_.dropped_expired,
+                                            stats_.discarded_corrupt, stats_.discarded_torn};
+  // Changed counters are written at once: they are rare and must survive.
+  const bool counters_changed = counters != persisted_counters_;
+  if (watermark == persisted_watermark_ && !counters_changed) return absl::OkStatus();
   const int64_t now = clock_->NowMs();
   const bool due = options_.fsync == v1::SpoolConfig::ALWAYS ||
                    (options_.fsync == v1::SpoolConfig::BATCH &&
                     now - last_sync_ms_ >= options_.batch_sync_interval_ms);
-  if (!force && !due) return absl::OkStatus();
-  RETURN_IF_ERROR(env_->WriteFileAtomically(absl::StrCat(options_.dir, "/", kWatermarkFile),
-                                            absl::StrCat(watermark, "\n")));
+  if (!force && !due && !counters_changed) return absl::OkStatus();
+  RETURN_IF_ERROR(
+      env_->WriteFileAtomically(absl::StrCat(options_.dir, "/", kWatermarkFile),
+                                absl::StrCat(watermark, " ", counters[0], " ", counters[1], " ",
+                                             counters[2], " ", counters[3], "\n")));
   persisted_watermark_ = watermark;
+  persisted_counters_ = counters;
   return absl::OkStatus();
+}
+
+absl::Status Spool::Close() {
+  RETURN_IF_ERROR(Flush());
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  return env_->WriteFileAtomically(absl::StrCat(options_.dir, "/", kCleanFile), "clean\n");
 }
 
 absl::Status Spool::Flush() {

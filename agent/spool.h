@@ -21,6 +21,7 @@
 #ifndef FTEL_AGENT_SPOOL_H_
 #define FTEL_AGENT_SPOOL_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -58,7 +59,8 @@ struct SpoolStats {
   uint64_t bytes = 0;
   // Append time of the oldest pending record; 0 when none.
   int64_t oldest_pending_ms = 0;
-  // Pending records dropped because the spool was full / too old.
+  // Pending records dropped because the spool was full / too old, over the
+  // life of the spool (kept across restarts).
   uint64_t dropped_full = 0;
   uint64_t dropped_expired = 0;
   // Corrupted regions skipped and torn tails cut off when the spool was opened.
@@ -88,6 +90,13 @@ class Spool {
   void RewindUnacked();
   // Persists the watermark and syncs; also done by the destructor.
   absl::Status Flush();
+  // Flush, then mark the spool cleanly closed for the next Open().
+  absl::Status Close();
+  // Whether the previous process closed the spool cleanly. After an unclean
+  // stop with fsync other than ALWAYS, records that were published may have
+  // been lost from disk, so their ids must not be reused (the agent then
+  // starts a new session).
+  bool was_clean() const { return was_clean_; }
 
   // Highest id ever appended (or acknowledged), 0 for a new spool.
   uint64_t last_id() const;
@@ -152,6 +161,9 @@ class Spool {
   std::set<uint64_t> acked_;  // acknowledged out of order, above low_
   uint64_t last_id_ = 0;
   uint64_t persisted_watermark_ = 0;
+  std::array<uint64_t, 4> persisted_counters_ = {0, 0, 0, 0};
+  bool was_clean_ = false;
+  bool closed_ = false;
   int64_t last_sync_ms_ = 0;
   bool unsynced_ = false;
   SpoolStats stats_;

@@ -23,9 +23,9 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
   if (config->max_clock_skew_s() == 0) config->set_max_clock_skew_s(300);
-  config->set_state_file(ResolveRelativeTo(config_dir, config->state_file().empty()
-                                                           ? "/var/lib/ftel/aggregator.db"
-                                                           : config->state_file()));
+  config->set_state_file(ResolveRelativeTo(
+      config_dir, config->state_file().empty() ? "/var/lib/ftel-aggregator/aggregator.db"
+                                               : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
 }
 

@@ -212,8 +212,12 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     batch.clear();
     if (store_ != nullptr) {
       // Saved before anything derived from it is published.
-      absl::Status saved = store_->Save(state_, state_.TakeChanged());
-      if (!saved.ok()) LogError(absl::StrCat("state store: ", saved.message()));
+      const std::set<FleetState::NodeKey> changed = state_.TakeChanged();
+      absl::Status saved = store_->Save(state_, changed);
+      if (!saved.ok()) {
+        LogError(absl::StrCat("state store: ", saved.message()));
+        state_.MarkChanged(changed);
+      }
     }
     const int64_t now = clock_->NowMs();
     if (dirty_ && transport_->IsConnected() && now - last_recompute_ms >= min_interval_ms) {

@@ -62,6 +62,8 @@ class FleetState {
 
   // Nodes changed since the last call, for the state store.
   std::set<NodeKey> TakeChanged();
+  // Marks nodes changed again (after a failed save, so the next one retries).
+  void MarkChanged(const std::set<NodeKey>& nodes) { changed_.insert(nodes.begin(), nodes.end()); }
   v1::NodeSnapshot Snapshot(const NodeKey& key) const;
   void Restore(const v1::NodeSnapshot& snapshot);
 

@@ -30,8 +30,9 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& 
     return absl::UnavailableError(absl::StrCat(path, ": cannot open state store: ", message));
   }
   std::unique_ptr<StateStore> store(new StateStore(path, db));
-  // WAL keeps a crash from corrupting the store; NORMAL sync loses at most the
-  // last transactions on power loss, which the agents' replays make good.
+  // WAL keeps a crash from corrupting the store. NORMAL sync may lose the
+  // last transactions on power loss (not on a process crash); reports that
+  // the broker already handed over are then missing from the numbers.
   RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
   RETURN_IF_ERROR(store->Exec(

@@ -180,6 +180,24 @@ TEST_F(SpoolTest, DroppingSkipsAcknowledgedRecordsInTheCount) {
   EXPECT_EQ(stats.dropped_full + stats.pending_records, 290u);
 }
 
+TEST_F(SpoolTest, DropAndDamageCountsSurviveRestarts) {
+  SpoolOptions options;
+  options.max_bytes = 4096;
+  options.segment_bytes = 512;
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 200);
+  const uint64_t dropped = spool->stats().dropped_full;
+  ASSERT_GT(dropped, 0u);
+  env_.Crash();  // even without a clean close
+  spool.release();
+  auto reopened = Open(options);
+  EXPECT_EQ(reopened->stats().dropped_full, dropped);
+  EXPECT_FALSE(reopened->was_clean());
+  ASSERT_TRUE(reopened->Close().ok());
+  reopened.reset();
+  EXPECT_TRUE(Open(options)->was_clean());
+}
+
 TEST_F(SpoolTest, ExpiredRecordsAreDroppedAndCounted) {
   SpoolOptions options;
   options.max_age_ms = 60000;
