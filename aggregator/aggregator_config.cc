@@ -23,6 +23,10 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
   if (config->max_clock_skew_s() == 0) config->set_max_clock_skew_s(300);
+  if (config->stale_after_s() == 0) config->set_stale_after_s(300);
+  if (config->outputs() == v1::AggregatorConfig::OUTPUTS_UNSPECIFIED) {
+    config->set_outputs(v1::AggregatorConfig::JSON_AND_PROTOBUF);
+  }
   config->set_state_file(ResolveRelativeTo(
       config_dir, config->state_file().empty() ? "/var/lib/ftel-aggregator/aggregator.db"
                                                : config->state_file()));
@@ -36,6 +40,7 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   CheckRange(config.max_payload_bytes(), 1024, 16777216, "max_payload_bytes", problems);
   CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
   CheckRange(config.max_clock_skew_s(), 1, 86400, "max_clock_skew_s", problems);
+  CheckRange(config.stale_after_s(), 1, 2592000, "stale_after_s", problems);
 }
 
 absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& path) {

@@ -15,6 +15,8 @@
 namespace ftel {
 namespace {
 
+constexpr int64_t kIdleRecomputeMs = 5000;
+
 std::string PercentText(const v1::Ratio& ratio) {
   return ratio.has_percent() ? absl::StrFormat("%.1f%%", ratio.percent()) : "n/a";
 }
@@ -96,9 +98,9 @@ void AggregatorService::Process(const MqttMessage& message) {
   }
 }
 
-void AggregatorService::PublishIfChanged(const std::string& topic,
+void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
                                          const google::protobuf::Message& result) {
-  const std::string json = ToJson(result);
+  const std::string topic = topic_for(TopicScheme::kJsonRates);
   // computed_at_ms alone does not make a result new.
   std::unique_ptr<google::protobuf::Message> comparable(result.New());
   comparable->CopyFrom(result);
@@ -109,16 +111,29 @@ void AggregatorService::PublishIfChanged(const std::string& topic,
   if (it != published_.end() && it->second == key) return;
   if (!transport_->IsConnected()) return;  // republished in full after reconnect
   published_[topic] = std::move(key);
-  transport_->Publish(MqttMessage{topic, json, 1, true}, [topic](absl::Status done) {
-    if (!done.ok()) LogWarning(absl::StrCat("publish ", topic, ": ", done.message()));
-  });
+  const v1::AggregatorConfig::Outputs outputs = loaded_.config.outputs();
+  std::vector<MqttMessage> messages;
+  if (outputs != v1::AggregatorConfig::PROTOBUF_ONLY) {
+    messages.push_back(MqttMessage{topic, ToJson(result), 1, true});
+  }
+  if (outputs != v1::AggregatorConfig::JSON_ONLY) {
+    messages.push_back(
+        MqttMessage{topic_for(TopicScheme::kProtobufRates), result.SerializeAsString(), 1, true});
+  }
+  for (const MqttMessage& message : messages) {
+    transport_->Publish(message, [target = message.topic](absl::Status done) {
+      if (!done.ok()) LogWarning(absl::StrCat("publish ", target, ": ", done.message()));
+    });
+  }
   std::lock_guard<std::mutex> lock(stats_mu_);
-  ++stats_.published;
+  stats_.published += messages.size();
 }
 
 void AggregatorService::Recompute() {
   const absl::Time started = absl::Now();
-  const FleetResults results = ComputeResults(state_, loaded_.catalogue, clock_->NowMs());
+  const FleetResults results =
+      ComputeResults(state_, loaded_.catalogue, clock_->NowMs(),
+                     static_cast<int64_t>(loaded_.config.stale_after_s()) * 1000);
   uint64_t published_before;
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
@@ -126,12 +141,21 @@ void AggregatorService::Recompute() {
     ++stats_.recomputes;
   }
   for (const v1::FactorySummary& factory : results.factories) {
-    PublishIfChanged(topics_.FactoryRatesTopic(factory.factory_id()), factory);
+    PublishIfChanged(
+        [&](const std::string& format) {
+          return topics_.FactoryRatesTopic(factory.factory_id(), format);
+        },
+        factory);
   }
   for (const v1::GroupSummary& group : results.groups) {
-    PublishIfChanged(topics_.GroupRatesTopic(group.kind(), group.key()), group);
+    PublishIfChanged(
+        [&](const std::string& format) {
+          return topics_.GroupRatesTopic(group.kind(), group.key(), format);
+        },
+        group);
   }
-  PublishIfChanged(topics_.FleetRatesTopic(), results.fleet);
+  PublishIfChanged([&](const std::string& format) { return topics_.FleetRatesTopic(format); },
+                   results.fleet);
   dirty_ = false;
   const AggregatorStats now = stats();
   LogInfo(absl::StrFormat(
@@ -220,6 +244,8 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       }
     }
     const int64_t now = clock_->NowMs();
+    // Staleness changes with time alone: recompute now and then without input.
+    if (now - last_recompute_ms >= kIdleRecomputeMs) dirty_ = true;
     if (dirty_ && transport_->IsConnected() && now - last_recompute_ms >= min_interval_ms) {
       Recompute();
       last_recompute_ms = now;

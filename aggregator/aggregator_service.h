@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -63,7 +64,9 @@ class AggregatorService {
  private:
   bool ConnectAndSubscribe();
   void Reject(Rejection reason, const std::string& topic, const std::string& detail);
-  void PublishIfChanged(const std::string& topic, const google::protobuf::Message& result);
+  // The topic of a result in a format (TopicScheme::kJsonRates / kProtobufRates).
+  using TopicForFormat = std::function<std::string(const std::string& format)>;
+  void PublishIfChanged(const TopicForFormat& topic_for, const google::protobuf::Message& result);
 
   const LoadedAggregatorConfig& loaded_;
   MqttTransport* transport_;

@@ -63,7 +63,8 @@ void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
   to->set_industrial_agents(to->industrial_agents() + from.industrial_agents());
 }
 
-std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
+std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state, int64_t now_ms,
+                                                     int64_t stale_after_ms) {
   std::map<std::string, FactoryFacts> factories;
   // Scenario coverage merged over the nodes of a factory, by scenario id.
   std::map<std::string, std::map<std::string, Coverage>> catalogue_coverage;
@@ -117,6 +118,8 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state) {
       summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
     }
     summary.set_online(summary.nodes_online() > 0);
+    summary.set_stale(summary.last_window_end_ms() == 0 ||
+                      now_ms - summary.last_window_end_ms() > stale_after_ms);
     *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
     *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
     const v1::InventoryCounts& inv = facts.inventory;
@@ -139,6 +142,8 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   group.set_key(key);
   RatePairs declared;
   RatePairs observed;
+  RatePairs declared_fresh;
+  RatePairs observed_fresh;
   v1::InventoryCounts inventory;
   ElementTotals totals;
   double received = 0;
@@ -151,11 +156,19 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
     if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
     declared.emplace_back(facts->declared, facts->built);
     observed.emplace_back(facts->observed, facts->built);
+    if (facts->summary.stale()) {
+      group.set_factories_stale(group.factories_stale() + 1);
+    } else {
+      declared_fresh.emplace_back(facts->declared, facts->built);
+      observed_fresh.emplace_back(facts->observed, facts->built);
+    }
     AddInventory(facts->inventory, &inventory);
     totals.Add(facts->totals);
   }
   *group.mutable_declared() = PenetrationOf(declared);
   *group.mutable_observed() = PenetrationOf(observed);
+  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
+  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
   *group.mutable_terminals() = MakeRatio(inventory.ai_capable_terminals(), inventory.terminals());
   *group.mutable_key_equipment() =
       MakeRatio(inventory.ai_enabled_key_equipment(), inventory.key_equipment());
@@ -175,6 +188,8 @@ v1::GroupSummary SummarizeLink(const CatalogueLink& link,
   group.set_name(link.name_en);
   RatePairs declared;
   RatePairs observed;
+  RatePairs declared_fresh;
+  RatePairs observed_fresh;
   for (const auto& [id, facts] : factories) {
     auto it = facts.links.find(link.id);
     if (it == facts.links.end() || it->second.built == 0) continue;
@@ -182,17 +197,26 @@ v1::GroupSummary SummarizeLink(const CatalogueLink& link,
     if (facts.summary.online()) group.set_factories_online(group.factories_online() + 1);
     declared.emplace_back(it->second.declared, it->second.built);
     observed.emplace_back(it->second.observed, it->second.built);
+    if (facts.summary.stale()) {
+      group.set_factories_stale(group.factories_stale() + 1);
+    } else {
+      declared_fresh.emplace_back(it->second.declared, it->second.built);
+      observed_fresh.emplace_back(it->second.observed, it->second.built);
+    }
   }
   *group.mutable_declared() = PenetrationOf(declared);
   *group.mutable_observed() = PenetrationOf(observed);
+  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
+  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
   return group;
 }
 
 }  // namespace
 
 FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
-                            int64_t now_ms) {
-  const std::map<std::string, FactoryFacts> factories = CollectFactories(state);
+                            int64_t now_ms, int64_t stale_after_ms) {
+  const std::map<std::string, FactoryFacts> factories =
+      CollectFactories(state, now_ms, stale_after_ms);
   FleetResults results;
   std::map<std::string, std::vector<const FactoryFacts*>> sectors;
   std::map<std::string, std::vector<const FactoryFacts*>> regions;

@@ -8,6 +8,7 @@
 #define FTEL_AGGREGATOR_PENETRATION_ENGINE_H_
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "aggregator/fleet_state.h"
@@ -24,8 +25,11 @@ struct FleetResults {
   v1::GroupSummary fleet;
 };
 
+// A factory is stale when no window of it ended within `stale_after_ms` of
+// `now_ms` (or it never reported).
 FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
-                            int64_t now_ms);
+                            int64_t now_ms,
+                            int64_t stale_after_ms = std::numeric_limits<int64_t>::max());
 
 }  // namespace ftel
 

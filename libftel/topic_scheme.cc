@@ -24,15 +24,19 @@ std::string TopicScheme::AllStatuses() const { return absl::StrCat(root_, "/v1/n
 
 std::string TopicScheme::AllRates() const { return absl::StrCat(root_, "/v1/rates/#"); }
 
-std::string TopicScheme::FactoryRatesTopic(const std::string& factory_id) const {
-  return absl::StrCat(root_, "/v1/rates/factory/", factory_id);
+std::string TopicScheme::FactoryRatesTopic(const std::string& factory_id,
+                                           const std::string& format) const {
+  return absl::StrCat(root_, "/v1/", format, "/factory/", factory_id);
 }
 
-std::string TopicScheme::GroupRatesTopic(const std::string& kind, const std::string& key) const {
-  return absl::StrCat(root_, "/v1/rates/", kind, "/", key);
+std::string TopicScheme::GroupRatesTopic(const std::string& kind, const std::string& key,
+                                         const std::string& format) const {
+  return absl::StrCat(root_, "/v1/", format, "/", kind, "/", key);
 }
 
-std::string TopicScheme::FleetRatesTopic() const { return absl::StrCat(root_, "/v1/rates/fleet"); }
+std::string TopicScheme::FleetRatesTopic(const std::string& format) const {
+  return absl::StrCat(root_, "/v1/", format, "/fleet");
+}
 
 std::optional<NodeTopic> TopicScheme::ParseNodeTopic(const std::string& topic) const {
   const std::string prefix = absl::StrCat(root_, "/v1/node/");

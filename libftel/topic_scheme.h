@@ -6,6 +6,7 @@
 //   {root}/v1/rates/factory/{factory_id}           retained JSON, QoS 1
 //   {root}/v1/rates/{link|sector|region}/{key}     retained JSON, QoS 1
 //   {root}/v1/rates/fleet                          retained JSON, QoS 1
+//   {root}/v1/rates-pb/...                         the same results as protobuf
 #ifndef FTEL_LIBFTEL_TOPIC_SCHEME_H_
 #define FTEL_LIBFTEL_TOPIC_SCHEME_H_
 
@@ -34,10 +35,16 @@ class TopicScheme {
   // Filter matching every result topic.
   std::string AllRates() const;
 
-  std::string FactoryRatesTopic(const std::string& factory_id) const;
+  // Result topics; `format` "rates" (JSON) or "rates-pb" (binary protobuf).
+  std::string FactoryRatesTopic(const std::string& factory_id,
+                                const std::string& format = kJsonRates) const;
   // kind is "link", "sector" or "region".
-  std::string GroupRatesTopic(const std::string& kind, const std::string& key) const;
-  std::string FleetRatesTopic() const;
+  std::string GroupRatesTopic(const std::string& kind, const std::string& key,
+                              const std::string& format = kJsonRates) const;
+  std::string FleetRatesTopic(const std::string& format = kJsonRates) const;
+
+  static constexpr char kJsonRates[] = "rates";
+  static constexpr char kProtobufRates[] = "rates-pb";
 
   // Parses a node topic under this root; nullopt if it is not one.
   std::optional<NodeTopic> ParseNodeTopic(const std::string& topic) const;

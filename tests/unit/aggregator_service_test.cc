@@ -23,6 +23,8 @@ class AggregatorServiceTest : public ::testing::Test {
     loaded_.config.set_max_payload_bytes(2048);
     loaded_.config.set_kpi_horizon_s(3600);
     loaded_.config.set_publish_min_interval_ms(100);
+    loaded_.config.set_stale_after_s(300);
+    loaded_.config.set_max_clock_skew_s(300);
     ASSERT_TRUE(transport_.Connect({}).ok());
     service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
   }
@@ -99,23 +101,29 @@ TEST_F(AggregatorServiceTest, GoodInputAfterBadInputStillCounts) {
   EXPECT_EQ(stats.duplicates, 1u);
 }
 
-TEST_F(AggregatorServiceTest, RecomputePublishesRetainedJsonOnlyWhenChanged) {
+TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) {
   Send(report_topic_, GoodReport(1).SerializeAsString());
   service_->Recompute();
   const auto first = transport_.published();
-  // factory + 8 links + 1 sector + 1 region + fleet
-  ASSERT_EQ(first.size(), 12u);
-  const MqttMessage* factory = nullptr;
+  // factory + 8 links + 1 sector + 1 region + fleet, as JSON and as protobuf
+  ASSERT_EQ(first.size(), 24u);
+  const MqttMessage* json = nullptr;
+  const MqttMessage* binary = nullptr;
   for (const MqttMessage& m : first) {
     EXPECT_TRUE(m.retained);
     EXPECT_EQ(m.qos, 1);
-    if (m.topic == "ftel/v1/rates/factory/f1") factory = &m;
+    if (m.topic == "ftel/v1/rates/factory/f1") json = &m;
+    if (m.topic == "ftel/v1/rates-pb/factory/f1") binary = &m;
   }
-  ASSERT_NE(factory, nullptr);
+  ASSERT_NE(json, nullptr);
+  ASSERT_NE(binary, nullptr);
   v1::FactorySummary summary;
-  ASSERT_TRUE(FromJson(factory->payload, &summary).ok()) << factory->payload;
+  ASSERT_TRUE(FromJson(json->payload, &summary).ok()) << json->payload;
   EXPECT_DOUBLE_EQ(summary.declared().percent(), 100);
   EXPECT_EQ(summary.computed_at_ms(), kNow);
+  v1::FactorySummary decoded;
+  ASSERT_TRUE(decoded.ParseFromString(binary->payload));
+  EXPECT_EQ(ToJson(decoded), json->payload) << "both formats carry the same result";
 
   clock_.Advance(5000);
   service_->Recompute();
@@ -130,7 +138,44 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedJsonOnlyWhenChanged) {
   for (size_t i = first.size(); i < all.size(); ++i) republished.insert(all[i].topic);
   EXPECT_EQ(republished,
             (std::set<std::string>{"ftel/v1/rates/factory/f1", "ftel/v1/rates/sector/unknown",
-                                   "ftel/v1/rates/region/unknown", "ftel/v1/rates/fleet"}));
+                                   "ftel/v1/rates/region/unknown", "ftel/v1/rates/fleet",
+                                   "ftel/v1/rates-pb/factory/f1", "ftel/v1/rates-pb/sector/unknown",
+                                   "ftel/v1/rates-pb/region/unknown", "ftel/v1/rates-pb/fleet"}));
+}
+
+TEST_F(AggregatorServiceTest, StaleFactoriesAreCountedAndLeftOutOfTheFreshFigures) {
+  // f2 (0 of 1 scenarios with AI) reports once; f1 (1 of 1) reports again
+  // after f2 has been silent for longer than stale_after_s.
+  v1::Report f2 = GoodReport(99);
+  f2.mutable_identity()->set_factory_id("f2");
+  f2.mutable_scenarios(0)->set_ai_declared(false);
+  Send("ftel/v1/node/f2/n1/report", f2.SerializeAsString());
+  clock_.Advance(301000);
+  v1::Report f1 = GoodReport(1);
+  f1.set_window_start_ms(clock_.NowMs() - 2000);
+  f1.set_window_end_ms(clock_.NowMs() - 1000);
+  Send(report_topic_, f1.SerializeAsString());
+  service_->Recompute();
+  v1::GroupSummary fleet;
+  v1::FactorySummary f2_summary;
+  v1::FactorySummary f1_summary;
+  for (const MqttMessage& m : transport_.published()) {
+    // The newest payload of each topic wins, as on a broker.
+    google::protobuf::Message* into = nullptr;
+    if (m.topic == "ftel/v1/rates/fleet") into = &fleet;
+    if (m.topic == "ftel/v1/rates/factory/f2") into = &f2_summary;
+    if (m.topic == "ftel/v1/rates/factory/f1") into = &f1_summary;
+    if (into != nullptr) {
+      into->Clear();
+      EXPECT_TRUE(FromJson(m.payload, into).ok());
+    }
+  }
+  EXPECT_TRUE(f2_summary.stale());
+  EXPECT_FALSE(f1_summary.stale());
+  EXPECT_EQ(fleet.factories(), 2u);
+  EXPECT_EQ(fleet.factories_stale(), 1u);
+  EXPECT_DOUBLE_EQ(fleet.declared().pooled().percent(), 50);         // with f2
+  EXPECT_DOUBLE_EQ(fleet.declared_fresh().pooled().percent(), 100);  // without it
 }
 
 }  // namespace
