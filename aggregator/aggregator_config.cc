@@ -1,5 +1,6 @@
 #include "aggregator/aggregator_config.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libftel/broker_config_rules.h"
 #include "libftel/file_io.h"
@@ -24,6 +25,7 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
   if (config->max_clock_skew_s() == 0) config->set_max_clock_skew_s(300);
   if (config->stale_after_s() == 0) config->set_stale_after_s(300);
+  if (config->http_listen().empty()) config->set_http_listen("127.0.0.1:9464");
   if (config->outputs() == v1::AggregatorConfig::OUTPUTS_UNSPECIFIED) {
     config->set_outputs(v1::AggregatorConfig::JSON_AND_PROTOBUF);
   }
@@ -41,6 +43,15 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
   CheckRange(config.max_clock_skew_s(), 1, 86400, "max_clock_skew_s", problems);
   CheckRange(config.stale_after_s(), 1, 2592000, "stale_after_s", problems);
+  if (config.http_listen() != "off") {
+    const size_t colon = config.http_listen().rfind(':');
+    uint32_t port = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(config.http_listen().substr(colon + 1), &port) || port > 65535) {
+      problems->Add("http_listen",
+                    absl::StrCat("must be host:port or off, got '", config.http_listen(), "'"));
+    }
+  }
 }
 
 absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& path) {

@@ -24,11 +24,13 @@ std::string PercentText(const v1::Ratio& ratio) {
 }  // namespace
 
 AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                                     const Clock* clock, StateStore* store)
+                                     const Clock* clock, StateStore* store,
+                                     AggregatorMetrics* metrics)
     : loaded_(loaded),
       transport_(transport),
       clock_(clock),
       store_(store),
+      metrics_(metrics),
       topics_(loaded.config.topic_root()),
       validator_(loaded.config.topic_root(), &loaded.catalogue,
                  ValidationLimits{loaded.config.max_payload_bytes(),
@@ -40,10 +42,37 @@ AggregatorStats AggregatorService::stats() const {
   return stats_;
 }
 
+MetricsSnapshot AggregatorService::Snapshot() const {
+  MetricsSnapshot snapshot;
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    snapshot.reports = stats_.reports;
+    snapshot.statuses = stats_.statuses;
+    snapshot.duplicates = stats_.duplicates;
+    snapshot.outside_horizon = stats_.outside_horizon;
+    snapshot.rejected = stats_.rejected;
+    snapshot.recomputes = stats_.recomputes;
+    snapshot.published = stats_.published;
+  }
+  snapshot.broker_connected = transport_->IsConnected();
+  snapshot.processing_lag_s = processing_lag_s_;
+  snapshot.results = last_results_;
+  return snapshot;
+}
+
+bool AggregatorService::Healthy(std::string* detail) const {
+  const bool connected = transport_->IsConnected();
+  const int64_t since_loop_ms = clock_->NowMs() - last_loop_ms_.load();
+  const bool turning = last_loop_ms_.load() != 0 && since_loop_ms < 10000;
+  *detail = absl::StrCat("{\"broker_connected\":", connected ? "true" : "false",
+                         ",\"ms_since_last_loop\":", since_loop_ms, "}");
+  return connected && turning;
+}
+
 void AggregatorService::Enqueue(const MqttMessage& message) {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    queue_.push_back(message);
+    queue_.push_back(Received{message, clock_->NowMs()});
   }
   queue_cv_.notify_one();
 }
@@ -131,9 +160,10 @@ void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
 
 void AggregatorService::Recompute() {
   const absl::Time started = absl::Now();
-  const FleetResults results =
+  last_results_ = std::make_shared<const FleetResults>(
       ComputeResults(state_, loaded_.catalogue, clock_->NowMs(),
-                     static_cast<int64_t>(loaded_.config.stale_after_s()) * 1000);
+                     static_cast<int64_t>(loaded_.config.stale_after_s()) * 1000));
+  const FleetResults& results = *last_results_;
   uint64_t published_before;
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
@@ -216,7 +246,7 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
   const v1::BrokerConfig& broker = loaded_.config.broker();
   ReconnectBackoff backoff(broker.reconnect_min_ms(), broker.reconnect_max_ms(),
                            static_cast<uint64_t>(clock_->NowMs()));
-  std::deque<MqttMessage> batch;
+  std::deque<Received> batch;
   while (!stop.requested()) {
     if (connection_lost_.exchange(false)) next_connect_ms = clock_->NowMs() + backoff.NextDelayMs();
     if (!transport_->IsConnected() && clock_->NowMs() >= next_connect_ms) {
@@ -232,7 +262,10 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
                          [this] { return !queue_.empty(); });
       batch.swap(queue_);
     }
-    for (const MqttMessage& message : batch) Process(message);
+    if (!batch.empty()) {
+      processing_lag_s_ = static_cast<double>(clock_->NowMs() - batch.front().at_ms) / 1000.0;
+    }
+    for (const Received& received : batch) Process(received.message);
     batch.clear();
     if (store_ != nullptr) {
       // Saved before anything derived from it is published.
@@ -250,6 +283,8 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       Recompute();
       last_recompute_ms = now;
     }
+    last_loop_ms_ = clock_->NowMs();
+    if (metrics_ != nullptr) metrics_->Update(Snapshot());
   }
   (void)transport_->Disconnect(absl::Seconds(2));
   LogInfo("stopped");

@@ -20,6 +20,8 @@
 #include "aggregator/aggregator_config.h"
 #include "aggregator/fleet_state.h"
 #include "aggregator/input_validator.h"
+#include "aggregator/metrics_exporter.h"
+#include "aggregator/penetration_engine.h"
 #include "aggregator/state_store.h"
 #include "libftel/clock.h"
 #include "libftel/mqtt_transport.h"
@@ -42,8 +44,10 @@ class AggregatorService {
  public:
   // Borrowed pointers must outlive the service. `store` may be null (state
   // in memory only); when given, it has been loaded into `state()` already.
+  // `metrics`, when given, is updated after every turn of the loop.
   AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                    const Clock* clock, StateStore* store = nullptr);
+                    const Clock* clock, StateStore* store = nullptr,
+                    AggregatorMetrics* metrics = nullptr);
 
   // The fleet state, for loading it from the store before Run.
   FleetState& state() { return state_; }
@@ -61,6 +65,13 @@ class AggregatorService {
 
   AggregatorStats stats() const;
 
+  // A consistent view for the metrics exporter (processing thread only).
+  MetricsSnapshot Snapshot() const;
+
+  // Healthy while connected to the broker and the processing loop turned
+  // within the last 10 s. Thread-safe.
+  bool Healthy(std::string* detail) const;
+
  private:
   bool ConnectAndSubscribe();
   void Reject(Rejection reason, const std::string& topic, const std::string& detail);
@@ -72,6 +83,7 @@ class AggregatorService {
   MqttTransport* transport_;
   const Clock* clock_;
   StateStore* store_;
+  AggregatorMetrics* metrics_;
   const TopicScheme topics_;
   const InputValidator validator_;
   FleetState state_;
@@ -84,7 +96,15 @@ class AggregatorService {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<MqttMessage> queue_;
+  struct Received {
+    MqttMessage message;
+    int64_t at_ms;
+  };
+  std::deque<Received> queue_;
+  // For the metrics and the health endpoint.
+  std::shared_ptr<const FleetResults> last_results_;
+  std::atomic<int64_t> last_loop_ms_{0};
+  double processing_lag_s_ = 0;
 
   mutable std::mutex stats_mu_;
   AggregatorStats stats_;

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/aggregator_service.h"
+#include "aggregator/http_endpoint.h"
+#include "aggregator/metrics_exporter.h"
 #include "aggregator/state_store.h"
 #include "libftel/clock.h"
 #include "libftel/log.h"
@@ -55,7 +57,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   ftel::SystemClock clock;
-  ftel::AggregatorService service(*loaded, transport.get(), &clock, store->get());
+  ftel::AggregatorMetrics metrics;
+  ftel::AggregatorService service(*loaded, transport.get(), &clock, store->get(), &metrics);
   absl::StatusOr<size_t> restored = (*store)->Load(&service.state());
   if (!restored.ok()) {
     std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(restored.status().message()).c_str());
@@ -64,7 +67,31 @@ int main(int argc, char** argv) {
   service.state().TakeChanged();
   ftel::LogInfo(absl::StrCat("ftel-aggregator ", FTEL_VERSION, ": restored ", *restored,
                              " nodes from ", loaded->config.state_file()));
+  ftel::HttpEndpoint http;
+  if (loaded->config.http_listen() != "off") {
+    absl::Status listening = http.Start(loaded->config.http_listen(), [&](const std::string& path) {
+      if (path == "/metrics") {
+        return ftel::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                                  metrics.ExpositionText()};
+      }
+      if (path == "/healthz") {
+        std::string detail;
+        const bool healthy = service.Healthy(&detail);
+        return ftel::HttpResponse{healthy ? 200 : 503, "application/json", detail + "\n"};
+      }
+      return ftel::HttpResponse{404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"};
+    });
+    if (!listening.ok()) {
+      std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(listening.message()).c_str());
+      return 1;
+    }
+    ftel::LogInfo(absl::StrCat(
+        "serving /metrics and /healthz on http://",
+        loaded->config.http_listen().substr(0, loaded->config.http_listen().rfind(':')), ":",
+        http.port()));
+  }
   absl::Status result = service.Run(stop);
+  http.Stop();
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {
     ftel::LogError(result.ToString());

@@ -17,15 +17,20 @@ rm -rf "$run"
 mkdir -p "$run"
 
 # A loopback port nothing listens on.
-port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-    port=$candidate
-    break
-  fi
-done
-[[ -n "$port" ]] || { echo "demo: no free loopback port found" >&2; exit 1; }
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "demo: no free loopback port found" >&2
+  return 1
+}
+port=$(free_port)
+http_port=$(free_port)
 
 pids=()
 cleanup() {
@@ -59,6 +64,7 @@ done
 for config in "$root"/config/demo/*.yaml; do
   sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
       -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
+      -e "s|^http_listen: .*|http_listen: 127.0.0.1:$http_port|" \
       "$config" >"$run/$(basename "$config")"
 done
 
@@ -68,7 +74,7 @@ for agent in suzhou-electronics foshan-appliances tangshan-steel; do
   "$build/ftel-agent" --config "$run/$agent.yaml" >"$run/$agent.log" 2>&1 &
   pids+=($!)
 done
-echo "demo: broker tcp://127.0.0.1:$port, logs in $run; Ctrl-C to stop"
+echo "demo: broker tcp://127.0.0.1:$port, metrics http://127.0.0.1:$http_port/metrics, logs in $run; Ctrl-C to stop"
 
 count=()
 if [[ -n "${FTEL_DEMO_SECONDS:-}" ]]; then

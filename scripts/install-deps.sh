@@ -11,6 +11,7 @@ packages=(
   g++ cmake make
   protobuf-compiler libprotobuf-dev libabsl-dev
   libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev libsqlite3-dev
+  prometheus-cpp-dev
   mosquitto mosquitto-clients
 )
 for option in "$@"; do

@@ -2,7 +2,11 @@
 // aggregator and two agents as real processes, and a Paho subscriber reading
 // the retained results. Expected numbers are computed by hand from the two
 // static configs below.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <map>
 #include <mutex>
@@ -80,6 +84,7 @@ constexpr char kAggregatorConfig[] = R"(broker: {uri: 'URI', client_id: test-agg
 catalogue_path: CATALOGUE
 publish_min_interval_ms: 100
 state_file: aggregator.db
+http_listen: 127.0.0.1:HTTP_PORT
 )";
 
 class EndToEndTest : public ::testing::Test {
@@ -98,6 +103,7 @@ class EndToEndTest : public ::testing::Test {
     return dir_.WriteFile(
         name + ".yaml",
         absl::StrReplaceAll(text, {{"URI", broker_->uri()},
+                                   {"HTTP_PORT", std::to_string(http_port_)},
                                    {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
   }
 
@@ -127,6 +133,7 @@ class EndToEndTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  const int http_port_ = FreeLoopbackPort();
   std::unique_ptr<BrokerProcess> broker_;
   TopicRecorder observer_;
   std::unique_ptr<ChildProcess> aggregator_;
@@ -253,6 +260,51 @@ TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {
   EXPECT_THAT(out, HasSubstr("\"state\":\"ONLINE\""));
   EXPECT_THAT(out, HasSubstr("\"type\":\"ftel.v1.Report\""));
   EXPECT_THAT(out, HasSubstr("\"catalogue_id\":\"PO-05\""));
+}
+
+// GET `path` from 127.0.0.1:port; "" if the connection fails.
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";
+    (void)send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[4096];
+    for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+      response.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  return response;
+}
+
+TEST_F(EndToEndTest, MetricsAndHealthAreServedOverHttp) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  std::string metrics;
+  ASSERT_TRUE(Eventually([&] {
+    metrics = HttpGet(http_port_, "/metrics");
+    return metrics.find("factory=\"beta\"") != std::string::npos;
+  })) << metrics
+      << Logs();
+  EXPECT_THAT(metrics, HasSubstr("HTTP/1.0 200 OK"));
+  EXPECT_THAT(metrics, HasSubstr("text/plain; version=0.0.4"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(
+          "ftel_factory_scenario_penetration_ratio{factory=\"alpha\",basis=\"declared\"} 0.6"));
+  EXPECT_THAT(metrics, HasSubstr("ftel_aggregator_rejected_total{reason=\"undecodable\"} 0"));
+  const std::string health = HttpGet(http_port_, "/healthz");
+  EXPECT_THAT(health, HasSubstr("HTTP/1.0 200 OK"));
+  EXPECT_THAT(health, HasSubstr("\"broker_connected\":true"));
+  EXPECT_THAT(HttpGet(http_port_, "/nope"), HasSubstr("HTTP/1.0 404"));
+  // Without its broker the aggregator is not healthy.
+  broker_->Stop();
+  EXPECT_TRUE(Eventually(
+      [&] { return HttpGet(http_port_, "/healthz").find("HTTP/1.0 503") != std::string::npos; }));
 }
 
 TEST(FtelctlValidateConfig, PrintsEveryProblemAndFails) {

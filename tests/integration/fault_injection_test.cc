@@ -52,6 +52,7 @@ constexpr char kAggregatorConfig[] =
 catalogue_path: CATALOGUE
 publish_min_interval_ms: 100
 state_file: aggregator.db
+http_listen: 'off'
 )";
 
 // The mosquitto of a production site: it keeps sessions (the aggregator's
