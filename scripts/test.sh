@@ -2,6 +2,8 @@
 # Installs what is missing, builds ftel with its tests and runs the whole suite:
 #  - native: unit tests, integration tests against a real mosquitto on free
 #    loopback ports, the formatting check;
+#  - fuzz: the aggregator's input path under libFuzzer (clang, ASan, UBSan)
+#    for FTEL_FUZZ_SECONDS (60 s by default);
 #  - aarch64 and armhf: cross-built agent, ftelctl and their tests, run under
 #    qemu-user with a Debian bookworm sysroot, against the host's mosquitto.
 # Exits non-zero on any failure. FTEL_SKIP_CROSS=1 runs the native part only.
@@ -19,12 +21,13 @@ fi
 jobs=$(nproc)
 run_preset() {
   echo "=== $1 ===" >&2
-  cmake --preset "$1" >/dev/null
+  cmake --preset "$1" -DFTEL_FUZZ_SECONDS="${FTEL_FUZZ_SECONDS:-60}" >/dev/null
   cmake --build --preset "$1" -j"$jobs"
   ctest --preset "$1" -j"$jobs"
 }
 
 run_preset native
+run_preset fuzz
 if [[ $cross == 1 ]]; then
   for arch in arm64 armhf; do toolchains/make-sysroot.sh "$arch"; done
   run_preset aarch64

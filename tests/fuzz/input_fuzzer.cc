@@ -1,0 +1,45 @@
+// libFuzzer target for the aggregator's input path: decode and validate
+// (InputValidator), apply to the fleet state, and now and then compute and
+// render every result. It must never crash, hang or leak, whatever arrives.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "aggregator/fleet_state.h"
+#include "aggregator/input_validator.h"
+#include "aggregator/penetration_engine.h"
+#include "libftel/proto_json.h"
+#include "tests/fuzz/fuzz_input.h"
+
+namespace {
+
+constexpr int64_t kNow = 1800000000000;  // 2027-01-15
+
+const ftel::ScenarioCatalogue& Catalogue() {
+  static const ftel::ScenarioCatalogue* catalogue = [] {
+    auto loaded = ftel::ScenarioCatalogue::Load(FTEL_SOURCE_DIR "/config/scenario-catalogue.tsv");
+    if (!loaded.ok()) __builtin_trap();
+    return new ftel::ScenarioCatalogue(*std::move(loaded));
+  }();
+  return *catalogue;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const ftel::InputValidator validator("ftel", &Catalogue(),
+                                              ftel::ValidationLimits{262144, 300000});
+  static auto state = std::make_unique<ftel::FleetState>(3600000);
+  static uint64_t inputs = 0;
+  const ftel::ValidationResult result = validator.Validate(ftel::FuzzMessage(data, size), kNow);
+  if (result.kind == ftel::ValidationResult::Kind::kReport) state->ApplyReport(result.report);
+  if (result.kind == ftel::ValidationResult::Kind::kStatus) state->ApplyStatus(result.status);
+  if (++inputs % 64 == 0) {
+    const ftel::FleetResults results = ftel::ComputeResults(*state, Catalogue(), kNow, 300000);
+    for (const auto& factory : results.factories) (void)ftel::ToJson(factory);
+    (void)ftel::ToJson(results.fleet);
+  }
+  // Keep the state bounded, as the horizon does in the service.
+  if (inputs % 4096 == 0) state = std::make_unique<ftel::FleetState>(3600000);
+  return 0;
+}
