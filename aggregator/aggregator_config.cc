@@ -26,6 +26,8 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->max_clock_skew_s() == 0) config->set_max_clock_skew_s(300);
   if (config->stale_after_s() == 0) config->set_stale_after_s(300);
   if (config->http_listen().empty()) config->set_http_listen("127.0.0.1:9464");
+  if (config->history_points() == 0) config->set_history_points(48);
+  if (config->history_every_s() == 0) config->set_history_every_s(60);
   if (config->outputs() == v1::AggregatorConfig::OUTPUTS_UNSPECIFIED) {
     config->set_outputs(v1::AggregatorConfig::JSON_AND_PROTOBUF);
   }
@@ -43,6 +45,8 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
   CheckRange(config.max_clock_skew_s(), 1, 86400, "max_clock_skew_s", problems);
   CheckRange(config.stale_after_s(), 1, 2592000, "stale_after_s", problems);
+  CheckRange(config.history_points(), 1, 1000, "history_points", problems);
+  CheckRange(config.history_every_s(), 1, 3600, "history_every_s", problems);
   if (config.http_listen() != "off") {
     const size_t colon = config.http_listen().rfind(':');
     uint32_t port = 0;

@@ -133,8 +133,9 @@ void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
   // computed_at_ms alone does not make a result new.
   std::unique_ptr<google::protobuf::Message> comparable(result.New());
   comparable->CopyFrom(result);
-  const auto* field = comparable->GetDescriptor()->FindFieldByName("computed_at_ms");
-  comparable->GetReflection()->ClearField(comparable.get(), field);
+  if (const auto* field = comparable->GetDescriptor()->FindFieldByName("computed_at_ms")) {
+    comparable->GetReflection()->ClearField(comparable.get(), field);
+  }
   std::string key = comparable->SerializeAsString();
   auto it = published_.find(topic);
   if (it != published_.end() && it->second == key) return;
@@ -142,12 +143,12 @@ void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
   published_[topic] = std::move(key);
   const v1::AggregatorConfig::Outputs outputs = loaded_.config.outputs();
   std::vector<MqttMessage> messages;
-  if (outputs != v1::AggregatorConfig::PROTOBUF_ONLY) {
+  const std::string binary_topic = topic_for(TopicScheme::kProtobufRates);
+  if (outputs != v1::AggregatorConfig::PROTOBUF_ONLY || binary_topic.empty()) {
     messages.push_back(MqttMessage{topic, ToJson(result), 1, true});
   }
-  if (outputs != v1::AggregatorConfig::JSON_ONLY) {
-    messages.push_back(
-        MqttMessage{topic_for(TopicScheme::kProtobufRates), result.SerializeAsString(), 1, true});
+  if (outputs != v1::AggregatorConfig::JSON_ONLY && !binary_topic.empty()) {
+    messages.push_back(MqttMessage{binary_topic, result.SerializeAsString(), 1, true});
   }
   for (const MqttMessage& message : messages) {
     transport_->Publish(message, [target = message.topic](absl::Status done) {
@@ -186,6 +187,7 @@ void AggregatorService::Recompute() {
   }
   PublishIfChanged([&](const std::string& format) { return topics_.FleetRatesTopic(format); },
                    results.fleet);
+  RecordHistory(results, clock_->NowMs());
   dirty_ = false;
   const AggregatorStats now = stats();
   LogInfo(absl::StrFormat(
@@ -201,6 +203,64 @@ void AggregatorService::Recompute() {
         return total;
       }(),
       now.published - published_before, absl::ToDoubleMilliseconds(absl::Now() - started)));
+}
+
+void AggregatorService::RecordHistory(const FleetResults& results, int64_t now_ms) {
+  const int64_t every_ms = static_cast<int64_t>(loaded_.config.history_every_s()) * 1000;
+  if (store_ == nullptr || (last_history_ms_ != 0 && now_ms - last_history_ms_ < every_ms)) {
+    return;
+  }
+  last_history_ms_ = now_ms;
+  constexpr int64_t kHourMs = 3600LL * 1000;
+  constexpr int64_t kDayMs = 24 * kHourMs;
+  std::vector<StateStore::HistoryRow> rows;
+  auto add = [&](const std::string& kind, const std::string& key, v1::HistoryPoint point) {
+    point.set_bucket_start_ms(now_ms - now_ms % kHourMs);
+    rows.push_back({kind, key, "hour", point});
+    point.set_bucket_start_ms(now_ms - now_ms % kDayMs);
+    rows.push_back({kind, key, "day", point});
+  };
+  auto group_point = [](const v1::GroupSummary& g) {
+    v1::HistoryPoint point;
+    *point.mutable_declared() = g.declared().pooled();
+    *point.mutable_observed() = g.observed().pooled();
+    if (g.production().has_oee_percent()) point.set_oee_percent(g.production().oee_percent());
+    *point.mutable_completeness() = g.completeness();
+    point.set_factories(g.factories());
+    point.set_factories_online(g.factories_online());
+    return point;
+  };
+  for (const v1::FactorySummary& f : results.factories) {
+    v1::HistoryPoint point;
+    *point.mutable_declared() = f.declared();
+    *point.mutable_observed() = f.observed();
+    if (f.production().has_oee_percent()) point.set_oee_percent(f.production().oee_percent());
+    *point.mutable_completeness() = f.completeness();
+    point.set_factories(1);
+    point.set_factories_online(f.online() ? 1 : 0);
+    add("factory", f.factory_id(), point);
+  }
+  for (const v1::GroupSummary& g : results.groups) add(g.kind(), g.key(), group_point(g));
+  add("fleet", "all", group_point(results.fleet));
+  absl::Status saved = store_->SaveHistory(rows, now_ms);
+  if (!saved.ok()) {
+    LogError(absl::StrCat("history: ", saved.message()));
+    return;
+  }
+  // Dashboards get the groups' histories; a factory's is there for ftelctl.
+  for (const StateStore::HistoryRow& row : rows) {
+    if (row.kind == "factory") continue;
+    absl::StatusOr<v1::History> history = store_->LoadHistory(
+        row.kind, row.key, row.granularity, static_cast<int>(loaded_.config.history_points()));
+    if (!history.ok()) continue;
+    PublishIfChanged(
+        [&](const std::string& format) {
+          return format == TopicScheme::kJsonRates
+                     ? topics_.HistoryTopic(row.kind, row.key, row.granularity)
+                     : std::string();
+        },
+        *history);
+  }
 }
 
 bool AggregatorService::ConnectAndSubscribe() {

@@ -75,9 +75,12 @@ class AggregatorService {
  private:
   bool ConnectAndSubscribe();
   void Reject(Rejection reason, const std::string& topic, const std::string& detail);
-  // The topic of a result in a format (TopicScheme::kJsonRates / kProtobufRates).
+  // The topic of a result in a format (TopicScheme::kJsonRates / kProtobufRates),
+  // or "" when the result is not published in that format.
   using TopicForFormat = std::function<std::string(const std::string& format)>;
   void PublishIfChanged(const TopicForFormat& topic_for, const google::protobuf::Message& result);
+  // Stores this minute's history points and publishes the groups' histories.
+  void RecordHistory(const FleetResults& results, int64_t now_ms);
 
   const LoadedAggregatorConfig& loaded_;
   MqttTransport* transport_;
@@ -104,6 +107,7 @@ class AggregatorService {
   // For the metrics and the health endpoint.
   std::shared_ptr<const FleetResults> last_results_;
   std::atomic<int64_t> last_loop_ms_{0};
+  int64_t last_history_ms_ = 0;
   double processing_lag_s_ = 0;
 
   mutable std::mutex stats_mu_;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "libftel/status_macros.h"
 
@@ -38,6 +40,10 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& 
   RETURN_IF_ERROR(store->Exec(
       "CREATE TABLE IF NOT EXISTS nodes (factory_id TEXT NOT NULL, node_id TEXT NOT NULL, "
       "snapshot BLOB NOT NULL, PRIMARY KEY (factory_id, node_id))"));
+  RETURN_IF_ERROR(store->Exec(
+      "CREATE TABLE IF NOT EXISTS history (kind TEXT NOT NULL, key TEXT NOT NULL, "
+      "granularity TEXT NOT NULL, bucket_start_ms INTEGER NOT NULL, point BLOB NOT NULL, "
+      "PRIMARY KEY (kind, key, granularity, bucket_start_ms))"));
   return store;
 }
 
@@ -94,6 +100,72 @@ absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState
     sqlite3_reset(upsert.get());
   }
   return Exec("COMMIT");
+}
+
+absl::Status StateStore::SaveHistory(const std::vector<HistoryRow>& rows, int64_t now_ms) {
+  RETURN_IF_ERROR(Exec("BEGIN"));
+  Statement upsert(
+      db_,
+      "INSERT OR REPLACE INTO history (kind, key, granularity, bucket_start_ms, point) "
+      "VALUES (?, ?, ?, ?, ?)");
+  Statement prune(db_,
+                  "DELETE FROM history WHERE (granularity = 'hour' AND bucket_start_ms < ?) OR "
+                  "(granularity = 'day' AND bucket_start_ms < ?)");
+  if (upsert.get() == nullptr || prune.get() == nullptr) {
+    (void)Exec("ROLLBACK");
+    return Error("prepare history");
+  }
+  for (const HistoryRow& row : rows) {
+    const std::string blob = row.point.SerializeAsString();
+    sqlite3_bind_text(upsert.get(), 1, row.kind.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upsert.get(), 2, row.key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upsert.get(), 3, row.granularity.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(upsert.get(), 4, row.point.bucket_start_ms());
+    sqlite3_bind_blob(upsert.get(), 5, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(upsert.get()) != SQLITE_DONE) {
+      absl::Status failed = Error("history upsert");
+      (void)Exec("ROLLBACK");
+      return failed;
+    }
+    sqlite3_reset(upsert.get());
+  }
+  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+  sqlite3_bind_int64(prune.get(), 1, now_ms - 14 * kDayMs);
+  sqlite3_bind_int64(prune.get(), 2, now_ms - 400 * kDayMs);
+  if (sqlite3_step(prune.get()) != SQLITE_DONE) {
+    absl::Status failed = Error("history prune");
+    (void)Exec("ROLLBACK");
+    return failed;
+  }
+  return Exec("COMMIT");
+}
+
+absl::StatusOr<v1::History> StateStore::LoadHistory(const std::string& kind, const std::string& key,
+                                                    const std::string& granularity, int limit) {
+  Statement select(db_,
+                   "SELECT point FROM history WHERE kind = ? AND key = ? AND granularity = ? "
+                   "ORDER BY bucket_start_ms DESC LIMIT ?");
+  if (select.get() == nullptr) return Error("prepare history select");
+  sqlite3_bind_text(select.get(), 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(select.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(select.get(), 3, granularity.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(select.get(), 4, limit);
+  v1::History history;
+  history.set_kind(kind);
+  history.set_key(key);
+  history.set_granularity(granularity);
+  int rc;
+  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+    v1::HistoryPoint* point = history.add_points();
+    if (!point->ParseFromArray(sqlite3_column_blob(select.get(), 0),
+                               sqlite3_column_bytes(select.get(), 0))) {
+      return absl::DataLossError(absl::StrCat(path_, ": a history point does not decode"));
+    }
+  }
+  if (rc != SQLITE_DONE) return Error("history select");
+  std::reverse(history.mutable_points()->begin(), history.mutable_points()->end());
+  return history;
 }
 
 }  // namespace ftel

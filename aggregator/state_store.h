@@ -12,9 +12,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "aggregator/fleet_state.h"
+#include "ftel/v1/summary.pb.h"
 
 struct sqlite3;
 
@@ -31,6 +33,20 @@ class StateStore {
   absl::StatusOr<size_t> Load(FleetState* state);
   // Writes the given nodes in one transaction.
   absl::Status Save(const FleetState& state, const std::set<FleetState::NodeKey>& nodes);
+
+  // One history point of one series; replaces the point of the same bucket.
+  struct HistoryRow {
+    std::string kind;         // factory, link, sector, region, fleet
+    std::string key;          // factory id, link id, ..., "all"
+    std::string granularity;  // hour, day
+    v1::HistoryPoint point;
+  };
+  // Writes the rows in one transaction and drops hourly points older than
+  // 14 days and daily ones older than 400 days (relative to `now_ms`).
+  absl::Status SaveHistory(const std::vector<HistoryRow>& rows, int64_t now_ms);
+  // The newest `limit` points of a series, oldest first.
+  absl::StatusOr<v1::History> LoadHistory(const std::string& kind, const std::string& key,
+                                          const std::string& granularity, int limit);
 
  private:
   StateStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}

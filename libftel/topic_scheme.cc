@@ -38,6 +38,11 @@ std::string TopicScheme::FleetRatesTopic(const std::string& format) const {
   return absl::StrCat(root_, "/v1/", format, "/fleet");
 }
 
+std::string TopicScheme::HistoryTopic(const std::string& kind, const std::string& key,
+                                      const std::string& granularity) const {
+  return absl::StrCat(root_, "/v1/history/", kind, "/", key, "/", granularity);
+}
+
 std::optional<NodeTopic> TopicScheme::ParseNodeTopic(const std::string& topic) const {
   const std::string prefix = absl::StrCat(root_, "/v1/node/");
   if (topic.compare(0, prefix.size(), prefix) != 0) return std::nullopt;

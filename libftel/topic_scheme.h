@@ -42,6 +42,9 @@ class TopicScheme {
   std::string GroupRatesTopic(const std::string& kind, const std::string& key,
                               const std::string& format = kJsonRates) const;
   std::string FleetRatesTopic(const std::string& format = kJsonRates) const;
+  // {root}/v1/history/{kind}/{key}/{granularity}; granularity "hour" or "day".
+  std::string HistoryTopic(const std::string& kind, const std::string& key,
+                           const std::string& granularity) const;
 
   static constexpr char kJsonRates[] = "rates";
   static constexpr char kProtobufRates[] = "rates-pb";

@@ -85,6 +85,7 @@ catalogue_path: CATALOGUE
 publish_min_interval_ms: 100
 state_file: aggregator.db
 http_listen: 127.0.0.1:HTTP_PORT
+history_every_s: 1
 )";
 
 class EndToEndTest : public ::testing::Test {
@@ -305,6 +306,38 @@ TEST_F(EndToEndTest, MetricsAndHealthAreServedOverHttp) {
   broker_->Stop();
   EXPECT_TRUE(Eventually(
       [&] { return HttpGet(http_port_, "/healthz").find("HTTP/1.0 503") != std::string::npos; }));
+}
+
+TEST_F(EndToEndTest, HistoryIsStoredPublishedAndQueryable) {
+  ASSERT_TRUE(WaitForFullFleet().has_value()) << Logs();
+  // A point is taken every second here (history_every_s: 1); later ones
+  // replace it within the same hour, so wait until it holds both factories.
+  std::optional<v1::History> history;
+  ASSERT_TRUE(Eventually([&] {
+    history = observer_.GetJson<v1::History>("ftel/v1/history/fleet/all/hour");
+    return history.has_value() && !history->points().empty() &&
+           history->points().rbegin()->declared().denominator() == 9;
+  })) << Logs();
+  EXPECT_EQ(history->granularity(), "hour");
+  const v1::HistoryPoint& point = *history->points().rbegin();
+  EXPECT_EQ(point.bucket_start_ms() % 3600000, 0);
+  EXPECT_NEAR(point.declared().percent(), 400.0 / 9, 1e-9);
+  ASSERT_TRUE(observer_.GetJson<v1::History>("ftel/v1/history/sector/electronics/day").has_value());
+
+  std::string out;
+  int run = 0;
+  EXPECT_TRUE(Eventually([&] {
+    auto query = ChildProcess::Start(
+        ProgramCommand(FTEL_FTELCTL_BIN, {"history", "--state-file", dir_.path() + "/aggregator.db",
+                                          "--kind", "factory", "--key", "alpha"}),
+        absl::StrCat(dir_.path(), "/history-", ++run, ".log"));
+    if (!query.ok() || (*query)->WaitForExit(absl::Seconds(10)) != std::optional<int>(0)) {
+      return false;
+    }
+    out = (*query)->Log();
+    return out.find("\"declared\":{\"numerator\":3,\"denominator\":5,\"percent\":60}") !=
+           std::string::npos;
+  })) << out;
 }
 
 TEST(FtelctlValidateConfig, PrintsEveryProblemAndFails) {

@@ -19,7 +19,10 @@ constexpr char kUsage[] =
     "                   --count N (stop after N messages)  --timeout-s S (stop after S seconds)\n"
     "  fleet            live table of the fleet's rates (from the aggregator's results)\n"
     "                   --broker URI  --root ROOT (ftel)  --refresh-s S (2)  --count N (tables)\n"
-    "  validate-config  FILE [--kind agent|aggregator]: print every problem, exit 1 if any\n";
+    "  validate-config  FILE [--kind agent|aggregator]: print every problem, exit 1 if any\n"
+    "  history          a rate's hourly or daily history from the aggregator's state file\n"
+    "                   --state-file FILE  --kind fleet|link|sector|region|factory  --key KEY\n"
+    "                   --granularity hour|day (hour)  --last N (24)\n";
 
 }  // namespace
 
@@ -45,6 +48,9 @@ int main(int argc, char** argv) {
   if (command == "decode") return ftel::RunDecode(args);
   if (command == "fleet") return ftel::RunFleet(args);
   if (command == "validate-config") return ftel::RunValidateConfig(args);
+#ifdef FTEL_WITH_AGGREGATOR
+  if (command == "history") return ftel::RunHistory(args);
+#endif
   std::fputs(kUsage, stderr);
   return 2;
 }

@@ -1,0 +1,51 @@
+// ftelctl history: a rate's history from the aggregator's state file, one
+// JSON line per hour or day, oldest first.
+//
+//   ftelctl history --state-file /var/lib/ftel-aggregator/aggregator.db --kind sector --key
+//   electronics
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "aggregator/state_store.h"
+#include "libftel/proto_json.h"
+#include "tools/ftelctl/commands.h"
+
+namespace ftel {
+
+int RunHistory(const CommandLine& args) {
+  const std::string path = args.Get("state-file", "/var/lib/ftel-aggregator/aggregator.db");
+  const std::string kind = args.Get("kind", "fleet");
+  const std::string key = args.Get("key", kind == "fleet" ? "all" : "");
+  const std::string granularity = args.Get("granularity", "hour");
+  int last = 0;
+  if (key.empty() || (granularity != "hour" && granularity != "day") ||
+      !absl::SimpleAtoi(args.Get("last", "24"), &last) || last <= 0) {
+    std::fputs(
+        "usage: ftelctl history [--state-file FILE] [--kind fleet|link|sector|region|factory]"
+        " --key KEY [--granularity hour|day] [--last N]\n",
+        stderr);
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<StateStore>> store = StateStore::Open(path);
+  absl::StatusOr<v1::History> history =
+      store.ok() ? (*store)->LoadHistory(kind, key, granularity, last) : store.status();
+  if (!history.ok()) {
+    std::fprintf(stderr, "ftelctl history: %s\n", std::string(history.status().message()).c_str());
+    return 1;
+  }
+  if (history->points().empty()) {
+    std::fprintf(stderr, "ftelctl history: no points for %s/%s (%s) in %s\n", kind.c_str(),
+                 key.c_str(), granularity.c_str(), path.c_str());
+    return 1;
+  }
+  for (const v1::HistoryPoint& point : history->points()) {
+    const std::string at = absl::FormatTime(
+        "%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMillis(point.bucket_start_ms()), absl::UTCTimeZone());
+    std::printf("{\"bucket\":\"%s\",\"point\":%s}\n", at.c_str(), ToJson(point).c_str());
+  }
+  return 0;
+}
+
+}  // namespace ftel
