@@ -1,5 +1,6 @@
 #include "aggregator/aggregator_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libftel/broker_config_rules.h"
@@ -35,6 +36,7 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
       config_dir, config->state_file().empty() ? "/var/lib/ftel-aggregator/aggregator.db"
                                                : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
+  if (config->member_id().empty()) config->set_member_id(config->broker().client_id());
 }
 
 void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems) {
@@ -47,6 +49,14 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   CheckRange(config.stale_after_s(), 1, 2592000, "stale_after_s", problems);
   CheckRange(config.history_points(), 1, 1000, "history_points", problems);
   CheckRange(config.history_every_s(), 1, 3600, "history_every_s", problems);
+  for (const auto& [key, value] : {std::make_pair("shared_group", config.shared_group()),
+                                   std::make_pair("member_id", config.member_id())}) {
+    bool ok = value.size() <= 64;
+    for (char c : value) ok = ok && (absl::ascii_isalnum(c) || c == '_' || c == '-');
+    if (!ok || (value.empty() && std::string(key) == "member_id")) {
+      problems->Add(key, absl::StrCat("must be 1 to 64 of [A-Za-z0-9_-], got '", value, "'"));
+    }
+  }
   if (config.http_listen() != "off") {
     const size_t colon = config.http_listen().rfind(':');
     uint32_t port = 0;

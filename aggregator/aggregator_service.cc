@@ -35,7 +35,9 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       validator_(loaded.config.topic_root(), &loaded.catalogue,
                  ValidationLimits{loaded.config.max_payload_bytes(),
                                   static_cast<int64_t>(loaded.config.max_clock_skew_s()) * 1000}),
-      state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {}
+      state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {
+  state_.set_record_local_windows(!loaded.config.shared_group().empty());
+}
 
 AggregatorStats AggregatorService::stats() const {
   std::lock_guard<std::mutex> lock(stats_mu_);
@@ -93,6 +95,19 @@ void AggregatorService::Reject(Rejection reason, const std::string& topic,
 }
 
 void AggregatorService::Process(const MqttMessage& message) {
+  if (!loaded_.config.shared_group().empty()) {
+    if (std::optional<std::string> member = topics_.ParseClusterDeltaTopic(message.topic)) {
+      if (*member == loaded_.config.member_id()) return;  // our own delta
+      v1::ClusterDelta delta;
+      if (!delta.ParseFromString(message.payload)) {
+        Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.ClusterDelta");
+        return;
+      }
+      for (const v1::NodeSnapshot& node : delta.nodes()) state_.MergeDelta(node);
+      dirty_ = true;
+      return;
+    }
+  }
   ValidationResult input = validator_.Validate(message, clock_->NowMs());
   switch (input.kind) {
     case ValidationResult::Kind::kRejected:
@@ -263,6 +278,21 @@ void AggregatorService::RecordHistory(const FleetResults& results, int64_t now_m
   }
 }
 
+void AggregatorService::ShareLocalWindows() {
+  if (loaded_.config.shared_group().empty()) return;
+  std::vector<v1::NodeSnapshot> nodes = state_.TakeLocalDelta();
+  if (nodes.empty()) return;
+  v1::ClusterDelta delta;
+  delta.set_member_id(loaded_.config.member_id());
+  for (v1::NodeSnapshot& node : nodes) *delta.add_nodes() = std::move(node);
+  // QoS 1 and the peers' persistent sessions carry it through short outages.
+  transport_->Publish(MqttMessage{topics_.ClusterDeltaTopic(loaded_.config.member_id()),
+                                  delta.SerializeAsString(), 1, false},
+                      [](absl::Status done) {
+                        if (!done.ok()) LogWarning(absl::StrCat("cluster delta: ", done.message()));
+                      });
+}
+
 bool AggregatorService::ConnectAndSubscribe() {
   const v1::BrokerConfig& broker = loaded_.config.broker();
   const size_t uris = 1 + static_cast<size_t>(broker.failover_uris_size());
@@ -277,7 +307,10 @@ bool AggregatorService::ConnectAndSubscribe() {
     status = transport_->Connect(*options);
   }
   if (status.ok()) status = transport_->Subscribe(topics_.AllStatuses(), 1);
-  if (status.ok()) status = transport_->Subscribe(topics_.AllReports(), 1);
+  const std::string& group = loaded_.config.shared_group();
+  const std::string reports = group.empty() ? topics_.AllReports() : topics_.SharedReports(group);
+  if (status.ok()) status = transport_->Subscribe(reports, 1);
+  if (status.ok() && !group.empty()) status = transport_->Subscribe(topics_.AllClusterDeltas(), 1);
   if (!status.ok()) {
     // One line per outage, not per attempt.
     if (!warned_offline_) LogWarning(std::string(status.message()));
@@ -289,8 +322,9 @@ bool AggregatorService::ConnectAndSubscribe() {
   // After a (re)connect the broker may have lost our retained results.
   published_.clear();
   dirty_ = true;
-  LogInfo(absl::StrCat("connected to ", uri, ", subscribed to ", topics_.AllReports(), " and ",
-                       topics_.AllStatuses()));
+  LogInfo(absl::StrCat(
+      "connected to ", uri, ", subscribed to ", reports, " and ", topics_.AllStatuses(),
+      group.empty() ? "" : absl::StrCat(" as member ", loaded_.config.member_id(), " of ", group)));
   return true;
 }
 
@@ -327,6 +361,7 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     }
     for (const Received& received : batch) Process(received.message);
     batch.clear();
+    ShareLocalWindows();
     if (store_ != nullptr) {
       // Saved before anything derived from it is published.
       const std::set<FleetState::NodeKey> changed = state_.TakeChanged();

@@ -79,6 +79,8 @@ class AggregatorService {
   // or "" when the result is not published in that format.
   using TopicForFormat = std::function<std::string(const std::string& format)>;
   void PublishIfChanged(const TopicForFormat& topic_for, const google::protobuf::Message& result);
+  // In a shared-subscription group: tells the peers what was accepted here.
+  void ShareLocalWindows();
   // Stores this minute's history points and publishes the groups' histories.
   void RecordHistory(const FleetResults& results, int64_t now_ms);
 

@@ -15,6 +15,7 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   if (report.window_end_ms() < newest - kpi_horizon_ms_) return ReportOutcome::kOutsideHorizon;
 
   ++node.reports;
+  if (record_local_) local_windows_[node_key].push_back(key);
   NodeRecord::Window& window = node.windows[key];
   window.start_ms = report.window_start_ms();
   window.end_ms = report.window_end_ms();
@@ -91,6 +92,56 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
   }
   node.reports = snapshot.reports();
   node.duplicates = snapshot.duplicates();
+}
+
+std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
+  std::vector<v1::NodeSnapshot> delta;
+  for (const auto& [key, ids] : local_windows_) {
+    const NodeRecord& node = nodes_.at(key);
+    v1::NodeSnapshot snapshot;
+    *snapshot.mutable_identity() = node.identity;
+    snapshot.set_has_report(node.has_report);
+    if (node.has_report) *snapshot.mutable_latest() = node.latest;
+    for (const auto& id : ids) {
+      auto it = node.windows.find(id);
+      if (it == node.windows.end()) continue;  // already out of the horizon
+      v1::WindowSnapshot* w = snapshot.add_windows();
+      w->set_session_id(id.first);
+      w->set_sequence(id.second);
+      w->set_start_ms(it->second.start_ms);
+      w->set_end_ms(it->second.end_ms);
+      *w->mutable_totals() = it->second.totals.ToSnapshot();
+    }
+    delta.push_back(std::move(snapshot));
+  }
+  local_windows_.clear();
+  return delta;
+}
+
+void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
+  const NodeKey key{delta.identity().factory_id(), delta.identity().node_id()};
+  NodeRecord& node = nodes_[key];
+  changed_.insert(key);
+  if (!node.has_report && !node.status_seen) node.identity = delta.identity();
+  if (delta.has_report() &&
+      (!node.has_report || delta.latest().window_end_ms() > node.latest.window_end_ms())) {
+    node.has_report = true;
+    node.identity = delta.identity();
+    node.latest = delta.latest();
+  }
+  const int64_t cutoff = node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_ : 0;
+  for (const v1::WindowSnapshot& w : delta.windows()) {
+    if (w.end_ms() < cutoff) continue;
+    auto [it, added] = node.windows.try_emplace({w.session_id(), w.sequence()});
+    if (!added) continue;
+    it->second.start_ms = w.start_ms();
+    it->second.end_ms = w.end_ms();
+    it->second.totals = ElementTotals::FromSnapshot(w.totals());
+    ++node.reports;
+  }
+  for (auto it = node.windows.begin(); it != node.windows.end();) {
+    it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace ftel

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "aggregator/production_kpis.h"
 #include "ftel/v1/aggregator_state.pb.h"
@@ -67,10 +68,21 @@ class FleetState {
   v1::NodeSnapshot Snapshot(const NodeKey& key) const;
   void Restore(const v1::NodeSnapshot& snapshot);
 
+  // Cluster mode: remember the windows accepted here, for TakeLocalDelta.
+  void set_record_local_windows(bool on) { record_local_ = on; }
+  // The windows accepted here since the last call, per node, with each
+  // node's newest report; empty when there were none.
+  std::vector<v1::NodeSnapshot> TakeLocalDelta();
+  // Merges a peer's delta: new windows are added (known ones ignored), a
+  // newer report replaces the newest. Statuses are not part of deltas.
+  void MergeDelta(const v1::NodeSnapshot& delta);
+
  private:
   const int64_t kpi_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;
   std::set<NodeKey> changed_;
+  bool record_local_ = false;
+  std::map<NodeKey, std::vector<std::pair<uint64_t, uint64_t>>> local_windows_;
 };
 
 }  // namespace ftel

@@ -38,6 +38,32 @@ std::string TopicScheme::FleetRatesTopic(const std::string& format) const {
   return absl::StrCat(root_, "/v1/", format, "/fleet");
 }
 
+std::string TopicScheme::SharedReports(const std::string& group) const {
+  return absl::StrCat("$share/", group, "/", AllReports());
+}
+
+std::string TopicScheme::ClusterDeltaTopic(const std::string& member_id) const {
+  return absl::StrCat(root_, "/v1/cluster/", member_id, "/delta");
+}
+
+std::string TopicScheme::AllClusterDeltas() const {
+  return absl::StrCat(root_, "/v1/cluster/+/delta");
+}
+
+std::optional<std::string> TopicScheme::ParseClusterDeltaTopic(const std::string& topic) const {
+  const std::string prefix = absl::StrCat(root_, "/v1/cluster/");
+  const std::string suffix = "/delta";
+  if (topic.size() <= prefix.size() + suffix.size() ||
+      topic.compare(0, prefix.size(), prefix) != 0 ||
+      topic.compare(topic.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return std::nullopt;
+  }
+  const std::string member =
+      topic.substr(prefix.size(), topic.size() - prefix.size() - suffix.size());
+  if (member.find('/') != std::string::npos) return std::nullopt;
+  return member;
+}
+
 std::string TopicScheme::HistoryTopic(const std::string& kind, const std::string& key,
                                       const std::string& granularity) const {
   return absl::StrCat(root_, "/v1/history/", kind, "/", key, "/", granularity);

@@ -42,6 +42,14 @@ class TopicScheme {
   std::string GroupRatesTopic(const std::string& kind, const std::string& key,
                               const std::string& format = kJsonRates) const;
   std::string FleetRatesTopic(const std::string& format = kJsonRates) const;
+  // Reports for a member of a shared-subscription group.
+  std::string SharedReports(const std::string& group) const;
+  // {root}/v1/cluster/{member_id}/delta, and the filter for all members'.
+  std::string ClusterDeltaTopic(const std::string& member_id) const;
+  std::string AllClusterDeltas() const;
+  // The member id of a cluster delta topic; nullopt if it is not one.
+  std::optional<std::string> ParseClusterDeltaTopic(const std::string& topic) const;
+
   // {root}/v1/history/{kind}/{key}/{granularity}; granularity "hour" or "day".
   std::string HistoryTopic(const std::string& kind, const std::string& key,
                            const std::string& granularity) const;

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "libftel/paho_mqtt_transport.h"
 #include "libftel/proto_json.h"
+#include "tests/integration/two_factory_fleet.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -27,58 +28,6 @@ namespace ftel {
 namespace {
 
 using ::testing::HasSubstr;
-
-// alpha: 5 built catalogue scenarios, 3 declare AI, 2 of them show inferences
-// (PM-02 shows none); RD-01 is not built; x-vision is custom.
-constexpr char kAlphaConfig[] = R"(broker: {uri: 'URI'}
-identity: {factory_id: alpha, node_id: edge-1, factory_name: Alpha Works, sector: electronics, region: jiangsu}
-publish_interval_ms: 200
-catalogue_path: CATALOGUE
-spool: {dir: spool-alpha}
-sources:
-  - name: plc
-    type: static
-    fixed:
-      inference_counts: {PM-01: 50, PO-05: 10, x-vision: 5}
-      work_units:
-        - {work_unit_id: wu-a, planned_busy_time_s: 100, actual_production_time_s: 80, planned_run_time_per_unit_s: 0.5, produced_quantity: 120, good_quantity: 114, scrap_quantity: 4, rework_quantity: 2, good_parts_first_pass: 110, inspected_parts: 120, time_between_failures_s: 80, time_to_restoration_s: 20, failure_events: 2, energy_kwh: 12}
-        - {work_unit_id: wu-b, planned_busy_time_s: 100, actual_production_time_s: 50, planned_run_time_per_unit_s: 1, produced_quantity: 40, good_quantity: 40, energy_kwh: 8}
-scenarios:
-  - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
-  - {id: PM-02, built: true, ai_declared: true, evidence_source: plc}
-  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc}
-  - {id: PO-08, built: true}
-  - {id: PO-09, built: true}
-  - {id: RD-01, built: false}
-  - {id: x-vision, custom: true, link: PO, built: true, ai_declared: true, evidence_source: plc}
-inventory: {terminals: 10, ai_capable_terminals: 4, key_equipment: 8, ai_enabled_key_equipment: 2, industrial_software: 5, vertical_models: 3, industrial_agents: 1}
-work_units:
-  - {id: wu-a, source: plc}
-  - {id: wu-b, source: plc}
-)";
-
-// beta: 4 built, 1 declares AI and shows inferences.
-constexpr char kBetaConfig[] = R"(broker: {uri: 'URI'}
-identity: {factory_id: beta, node_id: edge-1, factory_name: Beta Machinery, sector: equipment, region: guangdong}
-publish_interval_ms: 200
-catalogue_path: CATALOGUE
-spool: {dir: spool-beta}
-sources:
-  - name: plc
-    type: static
-    fixed:
-      inference_counts: {PM-01: 7}
-      work_units:
-        - {work_unit_id: press, planned_busy_time_s: 100, actual_production_time_s: 90, planned_run_time_per_unit_s: 1, produced_quantity: 72, good_quantity: 70}
-scenarios:
-  - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
-  - {id: PM-03, built: true}
-  - {id: PM-04, built: true}
-  - {id: PO-01, built: true}
-inventory: {terminals: 30, ai_capable_terminals: 3, key_equipment: 12, ai_enabled_key_equipment: 6, industrial_software: 2, vertical_models: 1, industrial_agents: 0}
-work_units:
-  - {id: press, source: plc}
-)";
 
 constexpr char kAggregatorConfig[] = R"(broker: {uri: 'URI', client_id: test-aggregator}
 catalogue_path: CATALOGUE
@@ -198,7 +147,23 @@ TEST_F(EndToEndTest, FleetAndGroupRatesPoolCounts) {
   EXPECT_DOUBLE_EQ(fleet->terminals().percent(), 100.0 * 7 / 40);
   EXPECT_DOUBLE_EQ(fleet->key_equipment().percent(), 40);
   EXPECT_EQ(fleet->vertical_models(), 4u);
-  EXPECT_NEAR(fleet->production().oee_percent(), 100.0 * 172 / 300 * 224 / 232, 1e-9);
+  // The fleet sums both factories' elements over the windows each sent; the
+  // three results are compared once they come from the same recompute.
+  std::optional<v1::FactorySummary> alpha;
+  std::optional<v1::FactorySummary> beta;
+  std::optional<v1::GroupSummary> same_time_fleet;
+  ASSERT_TRUE(Eventually([&] {
+    alpha = observer_.GetJson<v1::FactorySummary>("ftel/v1/rates/factory/alpha");
+    beta = observer_.GetJson<v1::FactorySummary>("ftel/v1/rates/factory/beta");
+    same_time_fleet = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/fleet");
+    return alpha.has_value() && beta.has_value() && same_time_fleet.has_value() &&
+           alpha->computed_at_ms() == same_time_fleet->computed_at_ms() &&
+           beta->computed_at_ms() == same_time_fleet->computed_at_ms();
+  }));
+  EXPECT_EQ(alpha->production().windows() + beta->production().windows(),
+            same_time_fleet->production().windows());
+  EXPECT_NEAR(same_time_fleet->production().oee_percent(),
+              FleetOeePercent(alpha->production().windows(), beta->production().windows()), 1e-9);
 
   auto pm = observer_.GetJson<v1::GroupSummary>("ftel/v1/rates/link/PM");
   ASSERT_TRUE(pm.has_value());

@@ -83,3 +83,35 @@ TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
 
 }  // namespace
 }  // namespace ftel
+
+namespace ftel {
+namespace {
+
+TEST(FleetStateMerge, TwoMembersExchangingDeltasHoldTheSingleStateCounts) {
+  FleetState single(3600000);
+  FleetState a(3600000);
+  FleetState b(3600000);
+  a.set_record_local_windows(true);
+  b.set_record_local_windows(true);
+  for (uint64_t seq = 1; seq <= 10; ++seq) {
+    const v1::Report report = MakeReport(7, seq, 1000 * seq, seq);
+    single.ApplyReport(report);
+    (seq % 3 == 0 ? a : b).ApplyReport(report);  // the shared subscription's split
+  }
+  const std::vector<v1::NodeSnapshot> from_a = a.TakeLocalDelta();
+  const std::vector<v1::NodeSnapshot> from_b = b.TakeLocalDelta();
+  for (const auto& node : from_a) b.MergeDelta(node);
+  for (const auto& node : from_b) a.MergeDelta(node);
+  for (const auto& node : from_a) b.MergeDelta(node);  // a redelivered delta changes nothing
+  EXPECT_TRUE(a.TakeLocalDelta().empty()) << "merged windows are not passed on again";
+  for (const FleetState* member : {&a, &b}) {
+    const NodeRecord& node = member->nodes().at({"f1", "n1"});
+    EXPECT_EQ(node.windows.size(), 10u);
+    EXPECT_EQ(node.reports, 10u);
+    EXPECT_DOUBLE_EQ(Produced(node), Produced(single.nodes().at({"f1", "n1"})));
+    EXPECT_EQ(node.latest.sequence(), 10u);
+  }
+}
+
+}  // namespace
+}  // namespace ftel
