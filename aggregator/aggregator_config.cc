@@ -1,5 +1,7 @@
 #include "aggregator/aggregator_config.h"
 
+#include <arpa/inet.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -60,10 +62,12 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   if (config.http_listen() != "off") {
     const size_t colon = config.http_listen().rfind(':');
     uint32_t port = 0;
-    if (colon == std::string::npos || colon == 0 ||
+    in_addr address;
+    if (colon == std::string::npos ||
+        inet_pton(AF_INET, config.http_listen().substr(0, colon).c_str(), &address) != 1 ||
         !absl::SimpleAtoi(config.http_listen().substr(colon + 1), &port) || port > 65535) {
-      problems->Add("http_listen",
-                    absl::StrCat("must be host:port or off, got '", config.http_listen(), "'"));
+      problems->Add("http_listen", absl::StrCat("must be IPv4-address:port or off, got '",
+                                                config.http_listen(), "'"));
     }
   }
 }

@@ -207,7 +207,7 @@ void AggregatorService::Recompute() {
   const AggregatorStats now = stats();
   LogInfo(absl::StrFormat(
       "recompute: %d factories (%d online), fleet declared %s (%g/%g) observed %s, "
-      "%d reports, %d duplicates, %d rejected, %d topics published, %.1f ms",
+      "%d reports, %d duplicates, %d rejected, %d messages published, %.1f ms",
       results.fleet.factories(), results.fleet.factories_online(),
       PercentText(results.fleet.declared().pooled()), results.fleet.declared().pooled().numerator(),
       results.fleet.declared().pooled().denominator(),

@@ -123,9 +123,15 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
     return Fail(result, Rejection::kBadWindow,
                 absl::StrCat("window [", start, ", ", end, ") is empty or longer than 7 days"));
   }
-  if (end > now_ms + limits_.max_clock_skew_ms || start < kEarliestPlausibleMs) {
-    return Fail(result, Rejection::kClockSkew,
-                absl::StrCat("window ends at ", end, ", now is ", now_ms));
+  if (start < kEarliestPlausibleMs) {
+    return Fail(
+        result, Rejection::kClockSkew,
+        absl::StrCat("window starts at ", start, ", before 2020: the box's clock is not set"));
+  }
+  if (end > now_ms + limits_.max_clock_skew_ms) {
+    return Fail(
+        result, Rejection::kClockSkew,
+        absl::StrCat("window ends at ", end, ", ", end - now_ms, " ms after the aggregator's now"));
   }
   std::set<std::string> ids;
   for (const v1::ScenarioCoverage& s : report.scenarios()) {

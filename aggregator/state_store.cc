@@ -47,6 +47,15 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& 
   return store;
 }
 
+absl::StatusOr<std::unique_ptr<StateStore>> StateStore::OpenReadOnly(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return absl::NotFoundError(absl::StrCat(path, ": no aggregator state file there"));
+  }
+  return std::unique_ptr<StateStore>(new StateStore(path, db));
+}
+
 StateStore::~StateStore() { sqlite3_close(db_); }
 
 absl::Status StateStore::Error(const std::string& what) const {

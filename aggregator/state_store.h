@@ -25,8 +25,10 @@ namespace ftel {
 // Not thread-safe; used by the aggregator's processing thread.
 class StateStore {
  public:
-  // Creates the file and its table if missing. Errors name the path.
+  // Creates the file and its tables if missing. Errors name the path.
   static absl::StatusOr<std::unique_ptr<StateStore>> Open(const std::string& path);
+  // Opens an existing file for queries only (ftelctl); NotFound if missing.
+  static absl::StatusOr<std::unique_ptr<StateStore>> OpenReadOnly(const std::string& path);
   ~StateStore();
 
   // Restores every stored node into `state`; returns how many.

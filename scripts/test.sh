@@ -21,13 +21,13 @@ fi
 jobs=$(nproc)
 run_preset() {
   echo "=== $1 ===" >&2
-  cmake --preset "$1" -DFTEL_FUZZ_SECONDS="${FTEL_FUZZ_SECONDS:-60}" >/dev/null
+  cmake --preset "$@" >/dev/null
   cmake --build --preset "$1" -j"$jobs"
   ctest --preset "$1" -j"$jobs"
 }
 
 run_preset native
-run_preset fuzz
+run_preset fuzz -DFTEL_FUZZ_SECONDS="${FTEL_FUZZ_SECONDS:-60}"
 if [[ $cross == 1 ]]; then
   for arch in arm64 armhf; do toolchains/make-sysroot.sh "$arch"; done
   run_preset aarch64

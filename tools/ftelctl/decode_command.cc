@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
+#include "ftel/v1/summary.pb.h"
 #include "libftel/proto_json.h"
 #include "libftel/shutdown_signal.h"
 #include "libftel/topic_scheme.h"
@@ -40,6 +41,24 @@ std::string DecodeLine(const MqttMessage& message) {
                           "\",\"error\":\"undecodable\",\"bytes\":", message.payload.size(), "}");
     }
     return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":", ToJson(*decoded), "}");
+  }
+  if (message.topic.find("/v1/rates-pb/") != std::string::npos) {
+    std::unique_ptr<google::protobuf::Message> decoded;
+    if (message.topic.find("/rates-pb/factory/") != std::string::npos) {
+      decoded = std::make_unique<v1::FactorySummary>();
+    } else {
+      decoded = std::make_unique<v1::GroupSummary>();
+    }
+    const std::string type = decoded->GetDescriptor()->full_name();
+    if (message.payload.empty() || !decoded->ParseFromString(message.payload)) {
+      return absl::StrCat(head, ",\"type\":\"", type,
+                          "\",\"error\":\"undecodable\",\"bytes\":", message.payload.size(), "}");
+    }
+    return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":", ToJson(*decoded), "}");
+  }
+  if (message.topic.find("/v1/history/") != std::string::npos) {
+    return absl::StrCat(head, ",\"type\":\"ftel.v1.History\",\"payload\":",
+                        message.payload.empty() ? "null" : message.payload, "}");
   }
   if (message.topic.find("/v1/rates/") != std::string::npos) {
     const char* type = message.topic.find("/rates/factory/") != std::string::npos

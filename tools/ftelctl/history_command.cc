@@ -20,7 +20,9 @@ int RunHistory(const CommandLine& args) {
   const std::string key = args.Get("key", kind == "fleet" ? "all" : "");
   const std::string granularity = args.Get("granularity", "hour");
   int last = 0;
-  if (key.empty() || (granularity != "hour" && granularity != "day") ||
+  const bool known_kind = kind == "fleet" || kind == "link" || kind == "sector" ||
+                          kind == "region" || kind == "factory";
+  if (!known_kind || key.empty() || (granularity != "hour" && granularity != "day") ||
       !absl::SimpleAtoi(args.Get("last", "24"), &last) || last <= 0) {
     std::fputs(
         "usage: ftelctl history [--state-file FILE] [--kind fleet|link|sector|region|factory]"
@@ -28,7 +30,7 @@ int RunHistory(const CommandLine& args) {
         stderr);
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<StateStore>> store = StateStore::Open(path);
+  absl::StatusOr<std::unique_ptr<StateStore>> store = StateStore::OpenReadOnly(path);
   absl::StatusOr<v1::History> history =
       store.ok() ? (*store)->LoadHistory(kind, key, granularity, last) : store.status();
   if (!history.ok()) {

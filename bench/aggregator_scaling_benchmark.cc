@@ -1,0 +1,104 @@
+// Aggregator scaling: CPU time per report (decode, validate, de-duplicate,
+// apply) and resident memory with 10 to 100,000 factories, plus the time of
+// one full recompute of every result. The per-report cost should stay flat.
+//
+//   ftel_bench_aggregator_scaling [max_factories]
+#include <time.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "aggregator/fleet_state.h"
+#include "aggregator/input_validator.h"
+#include "aggregator/penetration_engine.h"
+#include "bench/typical_report.h"
+
+namespace ftel {
+namespace {
+
+constexpr int64_t kNow = 1800000000000;
+
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+int64_t RssKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      int64_t kib = 0;
+      (void)absl::SimpleAtoi(line.substr(6, line.find("kB") - 6), &kib);
+      return kib;
+    }
+  }
+  return 0;
+}
+
+struct Row {
+  int factories;
+  double us_per_report;
+  double recompute_ms;
+  int64_t rss_mib;
+};
+
+Row Measure(const ScenarioCatalogue& catalogue, int factories) {
+  const InputValidator validator("ftel", &catalogue, ValidationLimits{262144, 300000});
+  FleetState state(3600000);
+  const int64_t rss_before = RssKib();
+  const v1::Report base = TypicalReport(catalogue, "f0", 1, kNow - 60000);
+  v1::Report report = base;
+  // Every factory reports twice before timing starts; then a steady stream.
+  const int warmup = 2 * factories;
+  const int measured = std::max(20000, factories);
+  double cpu = 0;
+  std::string topic;
+  for (int i = 0; i < warmup + measured; ++i) {
+    const int factory = i % factories;
+    const uint64_t round = static_cast<uint64_t>(i / factories) + 1;
+    const std::string id = absl::StrCat("f", factory);
+    report.mutable_identity()->set_factory_id(id);
+    report.set_sequence(round);
+    report.set_window_start_ms(kNow - 60000 + static_cast<int64_t>(round) * 10);
+    report.set_window_end_ms(report.window_start_ms() + 10);
+    topic = absl::StrCat("ftel/v1/node/", id, "/edge-1/report");
+    MqttMessage message{topic, report.SerializeAsString(), 1, false};
+    const double start = CpuSeconds();
+    ValidationResult result = validator.Validate(message, kNow);
+    if (result.kind == ValidationResult::Kind::kReport) state.ApplyReport(result.report);
+    if (i >= warmup) cpu += CpuSeconds() - start;
+  }
+  const double recompute_start = CpuSeconds();
+  const FleetResults results = ComputeResults(state, catalogue, kNow, 300000);
+  const double recompute_s = CpuSeconds() - recompute_start;
+  if (static_cast<int>(results.factories.size()) != factories) std::abort();
+  return Row{factories, cpu / measured * 1e6, recompute_s * 1e3, (RssKib() - rss_before) / 1024};
+}
+
+}  // namespace
+}  // namespace ftel
+
+int main(int argc, char** argv) {
+  int max_factories = 100000;
+  if (argc > 1 && !absl::SimpleAtoi(argv[1], &max_factories)) {
+    std::fprintf(stderr, "usage: ftel_bench_aggregator_scaling [max_factories]\n");
+    return 2;
+  }
+  auto catalogue = ftel::ScenarioCatalogue::Load(FTEL_SOURCE_DIR "/config/scenario-catalogue.tsv");
+  if (!catalogue.ok()) return 1;
+  std::printf("%-10s %18s %16s %12s\n", "factories", "cpu us/report", "recompute ms", "state MiB");
+  for (int factories : {10, 1000, 10000, 100000}) {
+    if (factories > max_factories) break;
+    const ftel::Row row = ftel::Measure(*catalogue, factories);
+    std::printf("%-10d %18.2f %16.1f %12lld\n", row.factories, row.us_per_report, row.recompute_ms,
+                static_cast<long long>(row.rss_mib));
+    std::fflush(stdout);
+  }
+  return 0;
+}
