@@ -55,12 +55,16 @@ class AgentRuntime {
   // Public so that tests and benchmarks can drive it without waiting.
   absl::Status SampleWindow(const ReportWindow& window);
 
+  // One connection attempt (with the Will and the online status), and one
+  // round of publishing from the spool up to max_inflight, as the loop does
+  // them. Public, like SampleWindow, for benchmarks.
+  bool TryConnect();
+  void Pump();
+
   v1::NodeStatus MakeStatus(v1::NodeStatus::State state, bool is_last_will) const;
   const AgentCounters& counters() const { return counters_; }
 
  private:
-  bool TryConnect();
-  void Pump();
   void Wake();
 
   const LoadedAgentConfig& loaded_;
