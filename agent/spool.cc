@@ -83,17 +83,37 @@ absl::StatusOr<Spool::Position> Spool::FindRecord(const Segment& segment, uint64
   const uint64_t size = segment.bytes;
   uint64_t pos = offset;
   bool damaged = false;
+  // Outside recovery every record was checked when the spool was opened or
+  // was written by this process: the damage found at open is skipped by its
+  // offsets, and the CRC need not be computed again on every cursor move.
+  const bool verify = counts != nullptr;
+  uint64_t first_damage = 0;
   while (pos + kHeaderSize <= size) {
+    if (!verify) {
+      auto skip = segment.damaged.find(pos);
+      if (skip != segment.damaged.end()) {
+        pos = skip->second;
+        continue;
+      }
+    }
+    const uint64_t damage_start = pos;
     ASSIGN_OR_RETURN(std::string header, env_->ReadAt(segment.path, pos, kHeaderSize));
     if (header.size() == kHeaderSize && header.compare(0, kMagicSize, kMagic) == 0) {
       const uint64_t length = GetFixed(header, 8, 4);
       if (length <= kMaxPayload && pos + kHeaderSize + length <= size) {
-        ASSIGN_OR_RETURN(std::string payload,
-                         env_->ReadAt(segment.path, pos + kHeaderSize, length));
-        const uint32_t crc =
-            Crc32(payload, Crc32(absl::string_view(header).substr(8, kHeaderSize - 8)));
-        if (payload.size() == length && crc == GetFixed(header, 4, 4)) {
-          if (damaged && counts != nullptr) ++counts->corrupt;
+        std::string payload;
+        bool good = !verify;
+        if (verify) {
+          ASSIGN_OR_RETURN(payload, env_->ReadAt(segment.path, pos + kHeaderSize, length));
+          good = payload.size() == length &&
+                 Crc32(payload, Crc32(absl::string_view(header).substr(8, kHeaderSize - 8))) ==
+                     GetFixed(header, 4, 4);
+        }
+        if (good) {
+          if (damaged && counts != nullptr) {
+            ++counts->corrupt;
+            counts->damaged[first_damage] = pos;
+          }
           Position found;
           found.at_end = false;
           found.segment = segment.name_id;
@@ -106,6 +126,7 @@ absl::StatusOr<Spool::Position> Spool::FindRecord(const Segment& segment, uint64
       }
     }
     // Damage at `pos`: resynchronise on the next magic.
+    if (!damaged) first_damage = damage_start;
     damaged = true;
     uint64_t next = 0;
     for (uint64_t from = pos + 1; next == 0 && from < size; from += kScanChunk) {
@@ -202,6 +223,7 @@ absl::Status Spool::Recover() {
       pos = counts.good_end = found.next_offset;
     }
     stats_.discarded_corrupt += counts.corrupt;
+    segment.damaged = counts.damaged;
     if (counts.torn) {
       ++stats_.discarded_torn;
       // The torn record's id (the next one, as writers number contiguously)
@@ -390,10 +412,12 @@ absl::Status Spool::MaybePersistWatermark(bool force) {
   // Changed counters are written at once: they are rare and must survive.
   const bool counters_changed = counters != persisted_counters_;
   if (watermark == persisted_watermark_ && !counters_changed) return absl::OkStatus();
+  // A lagging watermark costs only duplicates after a crash (the aggregator
+  // drops them), never a report, so it is written at most once per
+  // batch_sync_interval_ms whatever the fsync policy of the records.
   const int64_t now = clock_->NowMs();
-  const bool due = options_.fsync == v1::SpoolConfig::ALWAYS ||
-                   (options_.fsync == v1::SpoolConfig::BATCH &&
-                    now - last_sync_ms_ >= options_.batch_sync_interval_ms);
+  const bool due = options_.fsync != v1::SpoolConfig::NEVER &&
+                   now - last_watermark_write_ms_ >= options_.batch_sync_interval_ms;
   if (!force && !due && !counters_changed) return absl::OkStatus();
   RETURN_IF_ERROR(
       env_->WriteFileAtomically(absl::StrCat(options_.dir, "/", kWatermarkFile),
@@ -401,6 +425,7 @@ absl::Status Spool::MaybePersistWatermark(bool force) {
                                              counters[2], " ", counters[3], "\n")));
   persisted_watermark_ = watermark;
   persisted_counters_ = counters;
+  last_watermark_write_ms_ = now;
   return absl::OkStatus();
 }
 

@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -113,6 +114,8 @@ class Spool {
     uint64_t pending = 0;  // unacknowledged records in it
     uint64_t bytes = 0;
     int64_t newest_ms = 0;
+    // Damage found at open: start offset -> offset of the next good record.
+    std::map<uint64_t, uint64_t> damaged;
   };
   // A record's place, or the end of the spool.
   struct Position {
@@ -125,6 +128,7 @@ class Spool {
   };
   struct ScanCounts {
     uint64_t corrupt = 0;
+    std::map<uint64_t, uint64_t> damaged;
     bool torn = false;
     uint64_t good_end = 0;  // end offset of the last valid record
   };
@@ -165,6 +169,7 @@ class Spool {
   bool was_clean_ = false;
   bool closed_ = false;
   int64_t last_sync_ms_ = 0;
+  int64_t last_watermark_write_ms_ = 0;
   bool unsynced_ = false;
   SpoolStats stats_;
 };

@@ -166,8 +166,11 @@ void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
     messages.push_back(MqttMessage{binary_topic, result.SerializeAsString(), 1, true});
   }
   for (const MqttMessage& message : messages) {
-    transport_->Publish(message, [target = message.topic](absl::Status done) {
-      if (!done.ok()) LogWarning(absl::StrCat("publish ", target, ": ", done.message()));
+    transport_->Publish(message, [this, topic, target = message.topic](absl::Status done) {
+      if (done.ok()) return;
+      LogWarning(absl::StrCat("publish ", target, ": ", done.message(), "; will retry"));
+      std::lock_guard<std::mutex> lock(failed_mu_);
+      failed_topics_.push_back(topic);
     });
   }
   std::lock_guard<std::mutex> lock(stats_mu_);
@@ -370,6 +373,13 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
         LogError(absl::StrCat("state store: ", saved.message()));
         state_.MarkChanged(changed);
       }
+    }
+    {
+      // A result whose publish failed is published again at the next recompute.
+      std::lock_guard<std::mutex> lock(failed_mu_);
+      for (const std::string& topic : failed_topics_) published_.erase(topic);
+      if (!failed_topics_.empty()) dirty_ = true;
+      failed_topics_.clear();
     }
     const int64_t now = clock_->NowMs();
     // Staleness changes with time alone: recompute now and then without input.

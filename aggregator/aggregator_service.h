@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "aggregator/aggregator_config.h"
@@ -98,6 +99,10 @@ class AggregatorService {
   bool warned_offline_ = false;
   // Last payload published per topic, without computed_at_ms.
   std::map<std::string, std::string> published_;
+
+  // Result topics whose publish failed (set by Paho's thread).
+  std::mutex failed_mu_;
+  std::vector<std::string> failed_topics_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -9,6 +9,8 @@
 namespace ftel {
 namespace {
 
+constexpr int kMaxBufferedMessages = 65535;
+
 // Deletes itself after reporting the one outcome of an action.
 class OneShotListener : public mqtt::iaction_listener {
  public:
@@ -46,7 +48,10 @@ class PahoMqttTransport : public MqttTransport {
     try {
       std::lock_guard<std::mutex> lock(mu_);
       if (client_ == nullptr) {
-        client_ = std::make_unique<mqtt::async_client>(uri_, client_id_, nullptr);
+        // Room for bursts: the aggregator publishes every changed result at
+        // once, the agent up to spool.max_inflight reports.
+        client_ =
+            std::make_unique<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
         client_->set_message_callback([this](mqtt::const_message_ptr msg) {
           if (on_message_) {
             on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <list>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "libftel/env.h"
@@ -57,9 +59,13 @@ class PosixEnv : public Env {
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
 
+  ~PosixEnv() override {
+    for (const auto& entry : open_) close(entry.second);
+  }
+
   absl::StatusOr<std::string> ReadAt(const std::string& path, uint64_t offset,
                                      size_t length) override {
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ReaderFd(path);
     if (fd < 0) return PosixError(absl::StrCat("open ", path), errno);
     std::string data(length, '\0');
     size_t done = 0;
@@ -68,14 +74,11 @@ class PosixEnv : public Env {
           pread(fd, data.data() + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
-        const int err = errno;
-        close(fd);
-        return PosixError(absl::StrCat("read ", path), err);
+        return PosixError(absl::StrCat("read ", path), errno);
       }
       if (n == 0) break;
       done += static_cast<size_t>(n);
     }
-    close(fd);
     data.resize(done);
     return data;
   }
@@ -105,6 +108,7 @@ class PosixEnv : public Env {
   }
 
   absl::Status RemoveFile(const std::string& path) override {
+    Forget(path);
     if (unlink(path.c_str()) != 0) return PosixError(absl::StrCat("unlink ", path), errno);
     return absl::OkStatus();
   }
@@ -136,11 +140,50 @@ class PosixEnv : public Env {
       if (absl::Status s = file.Append(contents); !s.ok()) return s;
       if (absl::Status s = file.Sync(); !s.ok()) return s;
     }
+    Forget(path);
     if (rename(temp.c_str(), path.c_str()) != 0) {
       return PosixError(absl::StrCat("rename ", temp, " to ", path), errno);
     }
     return absl::OkStatus();
   }
+
+ private:
+  // Readers stay open between calls: the spool reads record by record, and
+  // an open() per read would cost more than the read. pread() on a shared
+  // descriptor is thread-safe; the few most recent files are kept.
+  int ReaderFd(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = open_.begin(); it != open_.end(); ++it) {
+      if (it->first == path) {
+        open_.splice(open_.begin(), open_, it);
+        return it->second;
+      }
+    }
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fd;
+    open_.emplace_front(path, fd);
+    if (open_.size() > kOpenReaders) {
+      close(open_.back().second);
+      open_.pop_back();
+    }
+    return fd;
+  }
+
+  // A removed or replaced file must not be read through an old descriptor.
+  void Forget(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = open_.begin(); it != open_.end(); ++it) {
+      if (it->first == path) {
+        close(it->second);
+        open_.erase(it);
+        return;
+      }
+    }
+  }
+
+  static constexpr size_t kOpenReaders = 8;
+  std::mutex mu_;
+  std::list<std::pair<std::string, int>> open_;
 };
 
 }  // namespace
