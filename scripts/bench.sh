@@ -15,3 +15,5 @@ echo "== encode and decode+validate, one core (typical report: 40 scenarios, 20 
 build/bench/bench/ftel_bench_encode --benchmark_min_time=1 2>/dev/null | grep -E "BM_|Benchmark"
 echo "== aggregator scaling: CPU per report and state memory by fleet size"
 build/bench/bench/ftel_bench_aggregator_scaling "${FTEL_BENCH_MAX_FACTORIES:-100000}"
+echo "== the broker path: agent publish and aggregator ingest against bare Paho, latency"
+build/bench/bench/ftel_bench_mqtt_path "${FTEL_BENCH_REPORTS:-20000}" 2>/dev/null
