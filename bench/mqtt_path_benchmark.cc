@@ -67,9 +67,9 @@ std::string AgentConfig(const std::string& uri, const std::string& dir) {
   for (int u = 0; u < 20; ++u) unit_list += absl::StrCat("  - {id: line-", u, ", source: sim}\n");
   return absl::StrCat("broker: {uri: '", uri, "', client_id: bench-agent}\n",
                       "identity: {factory_id: bench, node_id: edge-1}\n",
-                      "publish_interval_ms: 86400000\n",
-                      "catalogue_path: ", SourceConfigDir(), "/scenario-catalogue.tsv\n",
-                      "spool: {dir: ", dir, "/spool, fsync: BATCH, max_inflight: ", kWindow,
+                      "publish_interval_ms: 86400000\n", "catalogue_path: ", SourceConfigDir(),
+                      "/scenario-catalogue.tsv\n", "spool: {dir: ", dir,
+                      "/spool, fsync: BATCH, max_inflight: ", kWindow,
                       "}\nsources: [{name: sim, type: simulated}]\nscenarios:\n", scenarios,
                       "work_units:\n", unit_list);
 }
