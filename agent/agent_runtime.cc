@@ -147,7 +147,7 @@ void AgentRuntime::Pump() {
     if (record.id < live_from_id_) record.payload.append(kHistoricalMarker, 2);
     ++counters_.published;
     transport_->Publish(MqttMessage{report_topic_, std::move(record.payload), 1, false},
-                        [this, id = record.id](absl::Status acked) {
+                        [this, id = record.id, max_inflight](absl::Status acked) {
                           if (acked.ok()) {
                             spool_->Ack(id);
                             ++counters_.acknowledged;
@@ -155,7 +155,9 @@ void AgentRuntime::Pump() {
                             // Sent again after the next reconnect.
                             ++counters_.failed;
                           }
-                          Wake();
+                          // The loop refills the window once half of it is
+                          // free, not on every acknowledgement.
+                          if (spool_->inflight() <= max_inflight / 2) Wake();
                         });
   }
 }
