@@ -17,3 +17,5 @@ echo "== aggregator scaling: CPU per report and state memory by fleet size"
 build/bench/bench/ftel_bench_aggregator_scaling "${FTEL_BENCH_MAX_FACTORIES:-100000}"
 echo "== the broker path: agent publish and aggregator ingest against bare Paho, latency"
 build/bench/bench/ftel_bench_mqtt_path "${FTEL_BENCH_REPORTS:-20000}" 2>/dev/null
+echo "== footprint at the default interval against collectd"
+bench/footprint.sh "${FTEL_FOOTPRINT_SECONDS:-60}"

@@ -16,19 +16,7 @@ run="$root/build/demo-run"
 rm -rf "$run"
 mkdir -p "$run"
 
-# A loopback port nothing listens on.
-free_port() {
-  local candidate
-  for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  echo "demo: no free loopback port found" >&2
-  return 1
-}
+source "$root/scripts/lib/free_port.sh"
 port=$(free_port)
 http_port=$(free_port)
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Footprint at the default interval, side by side in one run: ftel-agent (the
+# demo's 20-scenario factory, simulated source, 10 s interval) and collectd
+# (cpu + memory plugins, MQTT plugin publishing every 10 s) against the same
+# mosquitto. Prints resident memory split into anonymous and file-backed, and
+# CPU time used. Needs the bench preset built (scripts/bench.sh does it).
+#
+#   bench/footprint.sh [seconds]      # default 60
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/lib/free_port.sh"
+seconds=${1:-60}
+agent_bin="$root/build/bench/ftel-agent"
+[[ -x "$agent_bin" ]] || { echo "footprint: build the bench preset first (scripts/bench.sh)" >&2; exit 1; }
+if ! command -v collectd >/dev/null; then
+  echo "footprint: installing collectd-core for the comparison" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends collectd-core \
+    libmosquitto1 >/dev/null
+fi
+run=$(mktemp -d)
+pids=()
+cleanup() {
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+port=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$run/mosquitto.conf"
+"$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$run/mosquitto.conf" >"$run/mosquitto.log" 2>&1 &
+pids+=($!)
+sleep 0.5
+
+sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
+    -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
+    -e "s|^publish_interval_ms: .*|publish_interval_ms: 10000|" \
+    -e "s|^spool: .*|spool: {dir: $run/spool}|" \
+    "$root/config/demo/suzhou-electronics.yaml" >"$run/agent.yaml"
+"$agent_bin" --config "$run/agent.yaml" >"$run/agent.log" 2>&1 &
+agent_pid=$!
+pids+=($agent_pid)
+
+cat >"$run/collectd.conf" <<CONF
+Interval 10
+FQDNLookup false
+Hostname "bench"
+LoadPlugin cpu
+LoadPlugin memory
+LoadPlugin mqtt
+<Plugin mqtt>
+  <Publish "bench">
+    Host "127.0.0.1"
+    Port $port
+    ClientId "collectd-bench"
+    Prefix "collectd"
+    QoS 1
+  </Publish>
+</Plugin>
+CONF
+collectd -f -C "$run/collectd.conf" >"$run/collectd.log" 2>&1 &
+collectd_pid=$!
+pids+=($collectd_pid)
+
+messages() { timeout 25 mosquitto_sub -p "$port" -t "$1" -C 1 -W 25 >/dev/null 2>&1 && echo yes || echo NO; }
+sleep "$seconds"
+agent_published=$(messages 'ftel/v1/node/+/+/report')
+collectd_published=$(messages 'collectd/#')
+
+row() {  # name pid published
+  local status stat ticks
+  status="/proc/$2/status"
+  ticks=$(getconf CLK_TCK)
+  stat=($(cut -d' ' -f14,15 "/proc/$2/stat"))
+  printf '%-12s %10s %10s %10s %12.2f %10s\n' "$1" \
+    "$(awk '/VmRSS/{print $2}' "$status")" "$(awk '/RssAnon/{print $2}' "$status")" \
+    "$(awk '/RssFile/{print $2}' "$status")" \
+    "$(awk -v u="${stat[0]}" -v s="${stat[1]}" -v t="$ticks" 'BEGIN{print (u + s) / t}')" "$3"
+}
+echo "== footprint after ${seconds} s at a 10 s interval, $(date -u +%Y-%m-%d), $(nproc) cores"
+printf '%-12s %10s %10s %10s %12s %10s\n' PROGRAM "RSS KiB" "ANON KiB" "FILE KiB" "CPU s" PUBLISHED
+row ftel-agent "$agent_pid" "$agent_published"
+row collectd "$collectd_pid" "$collectd_published"
