@@ -17,16 +17,13 @@
 #include "agent/sampler.h"
 #include "agent/spool.h"
 #include "libftel/clock.h"
+#include "libftel/daemon_args.h"
 #include "libftel/env.h"
 #include "libftel/log.h"
 #include "libftel/paho_mqtt_transport.h"
 #include "libftel/shutdown_signal.h"
 
 namespace {
-
-constexpr char kUsage[] =
-    "usage: ftel-agent --config FILE\n"
-    "       ftel-agent --version\n";
 
 // Two agents sharing one spool would corrupt each other's state; the second
 // one is refused. The lock is released when the process ends.
@@ -51,20 +48,9 @@ int Fail(const char* what, const absl::Status& status) {
 int main(int argc, char** argv) {
   ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
   std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("ftel-agent %s\n", FTEL_VERSION);
-      return 0;
-    } else {
-      std::fputs(kUsage, stderr);
-      return 2;
-    }
-  }
-  if (config_path.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
+  if (std::optional<int> exit_code =
+          ftel::ParseDaemonArgs(argc, argv, "ftel-agent", &config_path)) {
+    return *exit_code;
   }
   absl::StatusOr<ftel::LoadedAgentConfig> loaded = ftel::LoadAgentConfig(config_path);
   if (!loaded.ok()) {

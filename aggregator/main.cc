@@ -12,35 +12,19 @@
 #include "aggregator/metrics_exporter.h"
 #include "aggregator/state_store.h"
 #include "libftel/clock.h"
+#include "libftel/daemon_args.h"
 #include "libftel/log.h"
 #include "libftel/paho_mqtt_transport.h"
 #include "libftel/shutdown_signal.h"
 
-namespace {
-
-constexpr char kUsage[] =
-    "usage: ftel-aggregator --config FILE\n"
-    "       ftel-aggregator --version\n";
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
   std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("ftel-aggregator %s\n", FTEL_VERSION);
-      return 0;
-    } else {
-      std::fputs(kUsage, stderr);
-      return 2;
-    }
-  }
-  if (config_path.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
+  if (std::optional<int> exit_code =
+          ftel::ParseDaemonArgs(argc, argv, "ftel-aggregator", &config_path)) {
+    return *exit_code;
   }
   absl::StatusOr<ftel::LoadedAggregatorConfig> loaded = ftel::LoadAggregatorConfig(config_path);
   if (!loaded.ok()) {
