@@ -46,16 +46,7 @@ AggregatorStats AggregatorService::stats() const {
 
 MetricsSnapshot AggregatorService::Snapshot() const {
   MetricsSnapshot snapshot;
-  {
-    std::lock_guard<std::mutex> lock(stats_mu_);
-    snapshot.reports = stats_.reports;
-    snapshot.statuses = stats_.statuses;
-    snapshot.duplicates = stats_.duplicates;
-    snapshot.outside_horizon = stats_.outside_horizon;
-    snapshot.rejected = stats_.rejected;
-    snapshot.recomputes = stats_.recomputes;
-    snapshot.published = stats_.published;
-  }
+  snapshot.stats = stats();
   snapshot.broker_connected = transport_->IsConnected();
   snapshot.processing_lag_s = processing_lag_s_;
   snapshot.results = last_results_;

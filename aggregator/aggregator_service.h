@@ -31,16 +31,6 @@
 
 namespace ftel {
 
-struct AggregatorStats {
-  uint64_t reports = 0;
-  uint64_t statuses = 0;
-  uint64_t duplicates = 0;
-  uint64_t outside_horizon = 0;
-  std::map<std::string, uint64_t> rejected;  // by RejectionName
-  uint64_t recomputes = 0;
-  uint64_t published = 0;
-};
-
 class AggregatorService {
  public:
   // Borrowed pointers must outlive the service. `store` may be null (state

@@ -53,36 +53,36 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
   std::vector<MetricFamily> families;
   MetricFamily messages = Family("ftel_aggregator_messages_total",
                                  "Input messages accepted, by type.", MetricType::Counter);
-  Add(&messages, {{"type", "report"}}, static_cast<double>(s.reports));
-  Add(&messages, {{"type", "status"}}, static_cast<double>(s.statuses));
+  Add(&messages, {{"type", "report"}}, static_cast<double>(s.stats.reports));
+  Add(&messages, {{"type", "status"}}, static_cast<double>(s.stats.statuses));
   families.push_back(std::move(messages));
 
   MetricFamily rejected = Family("ftel_aggregator_rejected_total",
                                  "Input messages dropped, by reason.", MetricType::Counter);
   for (int i = 0; i < kRejectionCount; ++i) {
     const std::string reason = RejectionName(RejectionByIndex(i));
-    auto it = s.rejected.find(reason);
+    auto it = s.stats.rejected.find(reason);
     Add(&rejected, {{"reason", reason}},
-        it == s.rejected.end() ? 0.0 : static_cast<double>(it->second));
+        it == s.stats.rejected.end() ? 0.0 : static_cast<double>(it->second));
   }
   families.push_back(std::move(rejected));
 
   MetricFamily duplicates =
       Family("ftel_aggregator_duplicates_total", "Reports received again and not counted twice.",
              MetricType::Counter);
-  Add(&duplicates, {}, static_cast<double>(s.duplicates));
+  Add(&duplicates, {}, static_cast<double>(s.stats.duplicates));
   families.push_back(std::move(duplicates));
   MetricFamily old = Family("ftel_aggregator_outside_horizon_total",
                             "Reports older than the KPI horizon, ignored.", MetricType::Counter);
-  Add(&old, {}, static_cast<double>(s.outside_horizon));
+  Add(&old, {}, static_cast<double>(s.stats.outside_horizon));
   families.push_back(std::move(old));
   MetricFamily recomputes =
       Family("ftel_aggregator_recomputes_total", "Result recomputations.", MetricType::Counter);
-  Add(&recomputes, {}, static_cast<double>(s.recomputes));
+  Add(&recomputes, {}, static_cast<double>(s.stats.recomputes));
   families.push_back(std::move(recomputes));
   MetricFamily published =
       Family("ftel_aggregator_published_total", "Result messages published.", MetricType::Counter);
-  Add(&published, {}, static_cast<double>(s.published));
+  Add(&published, {}, static_cast<double>(s.stats.published));
   families.push_back(std::move(published));
   MetricFamily lag =
       Family("ftel_aggregator_processing_lag_seconds",

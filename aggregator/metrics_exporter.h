@@ -19,7 +19,8 @@
 
 namespace ftel {
 
-struct MetricsSnapshot {
+// The aggregator's own counters since it started.
+struct AggregatorStats {
   uint64_t reports = 0;
   uint64_t statuses = 0;
   uint64_t duplicates = 0;
@@ -27,6 +28,10 @@ struct MetricsSnapshot {
   std::map<std::string, uint64_t> rejected;  // by RejectionName
   uint64_t recomputes = 0;
   uint64_t published = 0;
+};
+
+struct MetricsSnapshot {
+  AggregatorStats stats;
   bool broker_connected = false;
   // Age of the oldest message of the last batch when it was processed.
   double processing_lag_s = 0;

@@ -12,6 +12,7 @@
 #include "libftel/content_hash.h"
 #include "libftel/file_io.h"
 #include "libftel/scenario_catalogue.h"
+#include "tests/integration/cell_agent_config.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -20,25 +21,10 @@
 namespace ftel {
 namespace {
 
-constexpr char kConfig[] = R"(broker: {uri: 'URI'}
+const std::string kConfig = CellAgentConfig(R"(broker: {uri: 'URI'}
 identity: {factory_id: gamma, node_id: edge-1, factory_name: Gamma Cells, sector: electronics, region: sichuan}
-publish_interval_ms: 200
-catalogue_path: CATALOGUE
 spool: {dir: spool}
-sources:
-  - name: plc
-    type: static
-    fixed:
-      inference_counts: {PO-05: 42}
-      work_units:
-        - {work_unit_id: cell-1, planned_busy_time_s: 60, actual_production_time_s: 54, planned_run_time_per_unit_s: 2, produced_quantity: 25, good_quantity: 24}
-scenarios:
-  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc, model_ids: [vision-v1]}
-  - {id: PO-06, built: true}
-inventory: {terminals: 5, ai_capable_terminals: 1}
-work_units:
-  - {id: cell-1, source: plc}
-)";
+)");
 
 class AgentBrokerTest : public ::testing::Test {
  protected:

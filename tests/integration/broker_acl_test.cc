@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "libftel/mqtt_transport.h"
 #include "libftel/paho_mqtt_transport.h"
+#include "tests/integration/cell_agent_config.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -64,26 +65,11 @@ topic read ftel/v1/rates-pb/#
 )";
 
 // Agent alpha with a login; as agent_broker_test's config otherwise.
-constexpr char kAgentConfig[] =
-    R"(broker: {uri: 'URI', username: alpha.edge-1, password_file: 'PASSWORD_FILE'}
+const std::string kAgentConfig =
+    CellAgentConfig(R"(broker: {uri: 'URI', username: alpha.edge-1, password_file: 'PASSWORD_FILE'}
 identity: {factory_id: alpha, node_id: edge-1, factory_name: Alpha Works, sector: electronics, region: jiangsu}
-publish_interval_ms: 200
-catalogue_path: CATALOGUE
 spool: {dir: spool-alpha}
-sources:
-  - name: plc
-    type: static
-    fixed:
-      inference_counts: {PO-05: 42}
-      work_units:
-        - {work_unit_id: cell-1, planned_busy_time_s: 60, actual_production_time_s: 54, planned_run_time_per_unit_s: 2, produced_quantity: 25, good_quantity: 24}
-scenarios:
-  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc, model_ids: [vision-v1]}
-  - {id: PO-06, built: true}
-inventory: {terminals: 5, ai_capable_terminals: 1}
-work_units:
-  - {id: cell-1, source: plc}
-)";
+)");
 
 // Adds `user` to the mosquitto password file `file` with mosquitto_passwd, creating the file
 // when `create` is set.

@@ -226,6 +226,20 @@ TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {
   EXPECT_THAT(out, HasSubstr("\"state\":\"ONLINE\""));
   EXPECT_THAT(out, HasSubstr("\"type\":\"ftel.v1.Report\""));
   EXPECT_THAT(out, HasSubstr("\"catalogue_id\":\"PO-05\""));
+
+  // The binary results decode to the same JSON schema.
+  auto binary = ChildProcess::Start(
+      ProgramCommand(FTEL_FTELCTL_BIN,
+                     {"decode", "--broker", broker_->uri(), "--topic",
+                      "ftel/v1/rates-pb/factory/alpha", "--count", "1", "--timeout-s", "20"}),
+      dir_.path() + "/decode-pb.log");
+  ASSERT_TRUE(binary.ok());
+  EXPECT_EQ((*binary)->WaitForExit(absl::Seconds(25)), std::optional<int>(0));
+  const std::string results = (*binary)->Log();
+  EXPECT_THAT(results, HasSubstr("\"type\":\"ftel.v1.FactorySummary\",\"payload\":{"));
+  EXPECT_THAT(results, HasSubstr("\"factory_id\":\"alpha\""));
+  EXPECT_THAT(results,
+              HasSubstr("\"declared\":{\"numerator\":3,\"denominator\":5,\"percent\":60}"));
 }
 
 // GET `path` from 127.0.0.1:port; "" if the connection fails.

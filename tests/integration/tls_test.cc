@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libftel/mqtt_transport.h"
+#include "tests/integration/cell_agent_config.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -36,26 +37,11 @@ using ::testing::IsEmpty;
 // factory id (so its topics and MQTT client id are its own) and its spool.
 // Reconnects are fast so that a refused agent retries several times within a
 // test, and a short connect timeout keeps any hung handshake within the waits.
-constexpr char kConfig[] =
+const std::string kConfig = CellAgentConfig(
     R"(broker: {BROKER, reconnect_min_ms: 100, reconnect_max_ms: 500, connect_timeout_s: 3}
 identity: {factory_id: FACTORY, node_id: edge-1, factory_name: TLS Cells, sector: electronics, region: sichuan}
-publish_interval_ms: 200
-catalogue_path: CATALOGUE
 spool: {dir: spool-FACTORY}
-sources:
-  - name: plc
-    type: static
-    fixed:
-      inference_counts: {PO-05: 42}
-      work_units:
-        - {work_unit_id: cell-1, planned_busy_time_s: 60, actual_production_time_s: 54, planned_run_time_per_unit_s: 2, produced_quantity: 25, good_quantity: 24}
-scenarios:
-  - {id: PO-05, built: true, ai_declared: true, evidence_source: plc, model_ids: [vision-v1]}
-  - {id: PO-06, built: true}
-inventory: {terminals: 5, ai_capable_terminals: 1}
-work_units:
-  - {id: cell-1, source: plc}
-)";
+)");
 
 // Every wait is bounded well inside the integration tests' 120 s timeout.
 constexpr absl::Duration kWait = absl::Seconds(15);

@@ -105,8 +105,8 @@ TEST(MetricsExposition, IsStrictlyValidAndCarriesTheRates) {
   state.ApplyReport(MakeReport("f1", true));
   state.ApplyReport(MakeReport("f2", false));
   MetricsSnapshot snapshot;
-  snapshot.reports = 2;
-  snapshot.rejected["identity_mismatch"] = 3;
+  snapshot.stats.reports = 2;
+  snapshot.stats.rejected["identity_mismatch"] = 3;
   snapshot.broker_connected = true;
   snapshot.results = std::make_shared<const FleetResults>(ComputeResults(state, *catalogue, 3000));
   AggregatorMetrics metrics;
