@@ -136,7 +136,11 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
 
 void AgentRuntime::Pump() {
   const uint32_t max_inflight = loaded_.config.spool().max_inflight();
-  while (transport_->IsConnected() && spool_->inflight() < max_inflight) {
+  // Checked once per round, not per report: Paho takes its client-wide lock
+  // for it. A report published just after the connection dropped fails and
+  // is sent again after the reconnect.
+  if (!transport_->IsConnected()) return;
+  while (spool_->inflight() < max_inflight) {
     absl::StatusOr<std::optional<SpoolRecord>> next = spool_->Next();
     if (!next.ok()) {
       LogError(absl::StrCat("spool read: ", next.status().message()));

@@ -21,6 +21,8 @@ constexpr size_t kMagicSize = 4;
 constexpr size_t kHeaderSize = 4 + 4 + 4 + 8 + 8;
 constexpr uint32_t kMaxPayload = 16u << 20;
 constexpr size_t kScanChunk = 64 * 1024;
+// About seven typical reports; freed whenever the spool is drained.
+constexpr size_t kReadAheadBytes = 16 * 1024;
 constexpr char kWatermarkFile[] = "acked";
 // Present only between a clean Close() and the next Open().
 constexpr char kCleanFile[] = "clean";
@@ -75,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(Env* env, const Clock* clock,
   }
   std::unique_ptr<Spool> spool(new Spool(env, clock, std::move(options)));
   RETURN_IF_ERROR(spool->Recover());
+  spool->read_ahead_ = ReadAheadBuffer{};  // recovery may have cut a torn tail off
   return spool;
 }
 
@@ -97,7 +100,14 @@ absl::StatusOr<Spool::Position> Spool::FindRecord(const Segment& segment, uint64
       }
     }
     const uint64_t damage_start = pos;
-    ASSIGN_OR_RETURN(std::string header, env_->ReadAt(segment.path, pos, kHeaderSize));
+    std::string header_read;
+    absl::string_view header;
+    if (verify) {
+      ASSIGN_OR_RETURN(header_read, env_->ReadAt(segment.path, pos, kHeaderSize));
+      header = header_read;
+    } else {
+      ASSIGN_OR_RETURN(header, ReadAhead(segment, pos, kHeaderSize));
+    }
     if (header.size() == kHeaderSize && header.compare(0, kMagicSize, kMagic) == 0) {
       const uint64_t length = GetFixed(header, 8, 4);
       if (length <= kMaxPayload && pos + kHeaderSize + length <= size) {
@@ -158,6 +168,22 @@ absl::StatusOr<Spool::Position> Spool::Seek(uint64_t segment_name, uint64_t offs
 
 absl::StatusOr<Spool::Position> Spool::After(const Position& position) const {
   return Seek(position.segment, position.next_offset);
+}
+
+absl::StatusOr<absl::string_view> Spool::ReadAhead(const Segment& segment, uint64_t offset,
+                                                   uint64_t length) const {
+  ReadAheadBuffer& buffer = read_ahead_;
+  const bool hit = buffer.segment == segment.name_id && offset >= buffer.offset &&
+                   offset + length <= buffer.offset + buffer.bytes.size();
+  if (!hit) {
+    buffer.segment = 0;
+    ASSIGN_OR_RETURN(buffer.bytes, env_->ReadAt(segment.path, offset,
+                                                std::max<uint64_t>(length, kReadAheadBytes)));
+    buffer.segment = segment.name_id;
+    buffer.offset = offset;
+  }
+  const uint64_t start = offset - buffer.offset;
+  return absl::string_view(buffer.bytes).substr(start, length);
 }
 
 Spool::Segment* Spool::FindSegment(uint64_t name_id) {
@@ -360,22 +386,29 @@ absl::StatusOr<std::optional<SpoolRecord>> Spool::Next() {
   std::lock_guard<std::mutex> lock(mu_);
   while (!send_.at_end) {
     const Position record = send_;
-    ASSIGN_OR_RETURN(send_, After(record));
-    if (acked_.count(record.id) > 0) continue;
+    if (acked_.count(record.id) > 0) {
+      ASSIGN_OR_RETURN(send_, After(record));
+      continue;
+    }
     const Segment* segment = FindSegment(record.segment);
-    ASSIGN_OR_RETURN(std::string payload,
-                     env_->ReadAt(segment->path, record.offset + kHeaderSize,
-                                  record.next_offset - record.offset - kHeaderSize));
-    inflight_.insert(record.id);
-    return SpoolRecord{record.id, record.timestamp_ms, std::move(payload)};
+    ASSIGN_OR_RETURN(absl::string_view payload,
+                     ReadAhead(*segment, record.offset + kHeaderSize,
+                               record.next_offset - record.offset - kHeaderSize));
+    SpoolRecord out{record.id, record.timestamp_ms, std::string(payload)};
+    ASSIGN_OR_RETURN(send_, After(record));
+    inflight_[record.id] = send_;
+    return out;
   }
+  read_ahead_ = ReadAheadBuffer{};  // drained: no memory held between reports
   return std::optional<SpoolRecord>();
 }
 
 void Spool::Ack(uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (inflight_.erase(id) == 0) return;
-  acked_.insert(id);
+  auto sent = inflight_.find(id);
+  if (sent == inflight_.end()) return;
+  acked_.insert(*sent);
+  inflight_.erase(sent);
   if (Segment* segment = SegmentOf(id); segment != nullptr && segment->pending > 0) {
     --segment->pending;
     --stats_.pending_records;
@@ -386,9 +419,17 @@ void Spool::Ack(uint64_t id) {
 }
 
 absl::Status Spool::AdvanceLow() {
-  while (!low_.at_end && acked_.count(low_.id) > 0) {
-    acked_.erase(low_.id);
-    ASSIGN_OR_RETURN(low_, After(low_));
+  while (!low_.at_end) {
+    auto acked = acked_.find(low_.id);
+    if (acked == acked_.end()) break;
+    const Position after = acked->second;
+    acked_.erase(acked);
+    if (after.at_end) {
+      // It was the last record when it was sent; there may be more now.
+      ASSIGN_OR_RETURN(low_, After(low_));
+    } else {
+      low_ = after;
+    }
   }
   while (segments_.size() > 1 && (low_.at_end || segments_.front().name_id != low_.segment)) {
     RETURN_IF_ERROR(env_->RemoveFile(segments_.front().path));

@@ -143,6 +143,10 @@ class Spool {
   // segments as needed.
   absl::StatusOr<Position> Seek(uint64_t segment_name, uint64_t offset) const;
   absl::StatusOr<Position> After(const Position& position) const;
+  // `length` bytes at `offset` of `segment`, through read_ahead_; shorter
+  // at the end of the file.
+  absl::StatusOr<absl::string_view> ReadAhead(const Segment& segment, uint64_t offset,
+                                              uint64_t length) const;
   Segment* FindSegment(uint64_t name_id);
   Segment* SegmentOf(uint64_t id);
   absl::Status StartSegment(uint64_t first_id);
@@ -161,8 +165,19 @@ class Spool {
   std::unique_ptr<WritableFile> active_;
   Position low_;   // first unacknowledged record
   Position send_;  // next record to hand out
-  std::set<uint64_t> inflight_;
-  std::set<uint64_t> acked_;  // acknowledged out of order, above low_
+  // In flight and acknowledged-above-low_ records, each with the position
+  // of the record after it as it was when the record was handed out: the
+  // watermark then advances without reading the disk again.
+  std::map<uint64_t, Position> inflight_;
+  std::map<uint64_t, Position> acked_;
+  // Bytes of one segment read ahead of the send cursor, so that handing out
+  // a record is a system call only once per kReadAheadBytes.
+  struct ReadAheadBuffer {
+    uint64_t segment = 0;  // name_id; 0 when empty
+    uint64_t offset = 0;
+    std::string bytes;
+  };
+  mutable ReadAheadBuffer read_ahead_;
   uint64_t last_id_ = 0;
   uint64_t persisted_watermark_ = 0;
   std::array<uint64_t, 4> persisted_counters_ = {0, 0, 0, 0};

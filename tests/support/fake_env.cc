@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<WritableFile>> FakeEnv::NewAppendableFile(const s
 absl::StatusOr<std::string> FakeEnv::ReadAt(const std::string& path, uint64_t offset,
                                             size_t length) {
   std::lock_guard<std::mutex> lock(mu_);
+  ++reads_;
   auto it = files_.find(path);
   if (it == files_.end()) return absl::NotFoundError(path);
   if (offset >= it->second.data.size()) return std::string();
@@ -115,6 +116,11 @@ void FakeEnv::SetContents(const std::string& path, const std::string& contents) 
 uint64_t FakeEnv::syncs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return syncs_;
+}
+
+uint64_t FakeEnv::reads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return reads_;
 }
 
 }  // namespace ftel

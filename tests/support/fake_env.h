@@ -32,6 +32,8 @@ class FakeEnv : public Env {
   void SetContents(const std::string& path, const std::string& contents);
   // Total bytes ever synced (to check an fsync policy).
   uint64_t syncs() const;
+  // Calls to ReadAt so far (each is a system call on a real disk).
+  uint64_t reads() const;
 
  private:
   struct File {
@@ -43,6 +45,7 @@ class FakeEnv : public Env {
   mutable std::mutex mu_;
   std::map<std::string, File> files_;
   uint64_t syncs_ = 0;
+  uint64_t reads_ = 0;
 };
 
 }  // namespace ftel

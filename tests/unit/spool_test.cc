@@ -96,6 +96,38 @@ TEST_F(SpoolTest, OutOfOrderAckIsNotSentAgainAfterRewind) {
   EXPECT_EQ(Drain(*spool), (std::vector<uint64_t>{1, 3}));
 }
 
+TEST_F(SpoolTest, SendingAndAcknowledgingReadAheadInsteadOfOnceARecord) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 200);  // about 9 KiB: one read-ahead block
+  const uint64_t reads_before = env_.reads();
+  EXPECT_EQ(Drain(*spool), Ids(1, 200));
+  for (uint64_t id = 1; id <= 200; ++id) spool->Ack(id);
+  EXPECT_EQ(spool->stats().pending_records, 0u);
+  // Reading each header and payload, and the next header on every
+  // acknowledgement, would be 600 reads.
+  EXPECT_LE(env_.reads() - reads_before, 2u);
+}
+
+TEST_F(SpoolTest, RecordsAppendedAfterAReadAheadAreHandedOut) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 3);
+  EXPECT_EQ(Drain(*spool), Ids(1, 3));  // the read-ahead stopped at the end of the file
+  AppendRange(*spool, 4, 6);
+  EXPECT_EQ(Drain(*spool), Ids(4, 6));  // Drain checks every payload too
+}
+
+TEST_F(SpoolTest, WatermarkPassesARecordThatWasTheLastWhenSent) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 1);
+  EXPECT_EQ(Drain(*spool), Ids(1, 1));
+  AppendRange(*spool, 2, 3);
+  spool->Ack(1);
+  EXPECT_EQ(spool->stats().pending_records, 2u);
+  spool.reset();
+  auto reopened = Open();
+  EXPECT_EQ(Drain(*reopened), Ids(2, 3));
+}
+
 TEST_F(SpoolTest, IdsMustIncrease) {
   auto spool = Open();
   ASSERT_TRUE(spool->Append(7, "x").ok());
