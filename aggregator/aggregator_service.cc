@@ -35,7 +35,8 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       validator_(loaded.config.topic_root(), &loaded.catalogue,
                  ValidationLimits{loaded.config.max_payload_bytes(),
                                   static_cast<int64_t>(loaded.config.max_clock_skew_s()) * 1000}),
-      state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000) {
+      state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000),
+      results_cache_(loaded.catalogue, static_cast<int64_t>(loaded.config.stale_after_s()) * 1000) {
   state_.set_record_local_windows(!loaded.config.shared_group().empty());
 }
 
@@ -170,9 +171,9 @@ void AggregatorService::PublishIfChanged(const TopicForFormat& topic_for,
 
 void AggregatorService::Recompute() {
   const absl::Time started = absl::Now();
-  last_results_ = std::make_shared<const FleetResults>(
-      ComputeResults(state_, loaded_.catalogue, clock_->NowMs(),
-                     static_cast<int64_t>(loaded_.config.stale_after_s()) * 1000));
+  std::vector<std::string> changed_factories;
+  last_results_ = results_cache_.Update(state_, state_.TakeChangedFactories(), clock_->NowMs(),
+                                        &changed_factories);
   const FleetResults& results = *last_results_;
   uint64_t published_before;
   {
@@ -180,12 +181,24 @@ void AggregatorService::Recompute() {
     published_before = stats_.published;
     ++stats_.recomputes;
   }
-  for (const v1::FactorySummary& factory : results.factories) {
+  auto publish_factory = [&](const v1::FactorySummary& factory) {
     PublishIfChanged(
         [&](const std::string& format) {
           return topics_.FactoryRatesTopic(factory.factory_id(), format);
         },
         factory);
+  };
+  if (offer_all_factories_) {
+    for (const v1::FactorySummary& factory : results.factories) publish_factory(factory);
+    offer_all_factories_ = !transport_->IsConnected();
+  } else {
+    // results.factories is ordered by factory id.
+    for (const std::string& id : changed_factories) {
+      auto it = std::lower_bound(
+          results.factories.begin(), results.factories.end(), id,
+          [](const v1::FactorySummary& f, const std::string& key) { return f.factory_id() < key; });
+      if (it != results.factories.end() && it->factory_id() == id) publish_factory(*it);
+    }
   }
   for (const v1::GroupSummary& group : results.groups) {
     PublishIfChanged(
@@ -315,6 +328,7 @@ bool AggregatorService::ConnectAndSubscribe() {
   next_uri_ = index;
   // After a (re)connect the broker may have lost our retained results.
   published_.clear();
+  offer_all_factories_ = true;
   dirty_ = true;
   LogInfo(absl::StrCat(
       "connected to ", uri, ", subscribed to ", reports, " and ", topics_.AllStatuses(),
@@ -369,7 +383,7 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       // A result whose publish failed is published again at the next recompute.
       std::lock_guard<std::mutex> lock(failed_mu_);
       for (const std::string& topic : failed_topics_) published_.erase(topic);
-      if (!failed_topics_.empty()) dirty_ = true;
+      if (!failed_topics_.empty()) dirty_ = offer_all_factories_ = true;
       failed_topics_.clear();
     }
     const int64_t now = clock_->NowMs();

@@ -103,6 +103,12 @@ class AggregatorService {
   std::deque<Received> queue_;
   // For the metrics and the health endpoint.
   std::shared_ptr<const FleetResults> last_results_;
+  // Rebuilds only the factories that changed between recomputes.
+  ResultsCache results_cache_;
+  // Every factory result is offered again (after a reconnect or a failed
+  // publish), not only the changed ones; PublishIfChanged still skips what
+  // the broker already holds.
+  bool offer_all_factories_ = true;
   std::atomic<int64_t> last_loop_ms_{0};
   int64_t last_history_ms_ = 0;
   double processing_lag_s_ = 0;

@@ -6,6 +6,7 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   changed_.insert(node_key);
+  changed_factories_.insert(node_key.first);
   const auto key = std::make_pair(report.session_id(), report.sequence());
   if (node.windows.count(key) > 0) {
     ++node.duplicates;
@@ -40,6 +41,7 @@ void FleetState::ApplyStatus(const v1::NodeStatus& status) {
   const NodeKey node_key{status.identity().factory_id(), status.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   changed_.insert(node_key);
+  changed_factories_.insert(node_key.first);
   if (node.status_seen && status.started_at_ms() < node.status_started_at_ms) return;
   node.status_seen = true;
   node.status_online = status.state() == v1::NodeStatus::ONLINE;
@@ -50,6 +52,12 @@ void FleetState::ApplyStatus(const v1::NodeStatus& status) {
 std::set<FleetState::NodeKey> FleetState::TakeChanged() {
   std::set<NodeKey> changed;
   changed.swap(changed_);
+  return changed;
+}
+
+std::set<std::string> FleetState::TakeChangedFactories() {
+  std::set<std::string> changed;
+  changed.swap(changed_factories_);
   return changed;
 }
 
@@ -77,6 +85,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
 
 void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
   NodeRecord& node = nodes_[{snapshot.identity().factory_id(), snapshot.identity().node_id()}];
+  changed_factories_.insert(snapshot.identity().factory_id());
   node = NodeRecord{};
   node.identity = snapshot.identity();
   node.status_seen = snapshot.status_seen();
@@ -122,6 +131,7 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
   const NodeKey key{delta.identity().factory_id(), delta.identity().node_id()};
   NodeRecord& node = nodes_[key];
   changed_.insert(key);
+  changed_factories_.insert(key.first);
   if (!node.has_report && !node.status_seen) node.identity = delta.identity();
   if (delta.has_report() &&
       (!node.has_report || delta.latest().window_end_ms() > node.latest.window_end_ms())) {

@@ -65,6 +65,9 @@ class FleetState {
   std::set<NodeKey> TakeChanged();
   // Marks nodes changed again (after a failed save, so the next one retries).
   void MarkChanged(const std::set<NodeKey>& nodes) { changed_.insert(nodes.begin(), nodes.end()); }
+  // Factories whose nodes changed (or were restored) since the last call, for
+  // the results cache.
+  std::set<std::string> TakeChangedFactories();
   v1::NodeSnapshot Snapshot(const NodeKey& key) const;
   void Restore(const v1::NodeSnapshot& snapshot);
 
@@ -81,6 +84,7 @@ class FleetState {
   const int64_t kpi_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;
   std::set<NodeKey> changed_;
+  std::set<std::string> changed_factories_;
   bool record_local_ = false;
   std::map<NodeKey, std::vector<std::pair<uint64_t, uint64_t>>> local_windows_;
 };

@@ -63,16 +63,24 @@ void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
   to->set_industrial_agents(to->industrial_agents() + from.industrial_agents());
 }
 
-std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state, int64_t now_ms,
-                                                     int64_t stale_after_ms) {
-  std::map<std::string, FactoryFacts> factories;
-  // Scenario coverage merged over the nodes of a factory, by scenario id.
-  std::map<std::string, std::map<std::string, Coverage>> catalogue_coverage;
-  std::map<std::string, std::map<std::string, Coverage>> custom_coverage;
-  for (const auto& [key, node] : state.nodes()) {
-    FactoryFacts& facts = factories[key.first];
-    v1::FactorySummary& summary = facts.summary;
-    summary.set_factory_id(key.first);
+}  // namespace
+
+// One factory's counts and summary from its nodes (they are adjacent in the
+// state's map, which is ordered by factory id).
+struct ResultsCache::Facts : FactoryFacts {};
+
+namespace {
+
+FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_id) {
+  FactoryFacts facts;
+  // Scenario coverage merged over the nodes of the factory, by scenario id.
+  std::map<std::string, Coverage> catalogue_coverage;
+  std::map<std::string, Coverage> custom_coverage;
+  v1::FactorySummary& summary = facts.summary;
+  summary.set_factory_id(factory_id);
+  for (auto it = state.nodes().lower_bound({factory_id, ""});
+       it != state.nodes().end() && it->first.first == factory_id; ++it) {
+    const NodeRecord& node = it->second;
     if (!node.identity.factory_name().empty())
       summary.set_factory_name(node.identity.factory_name());
     if (!node.identity.sector().empty()) summary.set_sector(node.identity.sector());
@@ -92,47 +100,46 @@ std::map<std::string, FactoryFacts> CollectFactories(const FleetState& state, in
         std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
     AddInventory(node.latest.inventory(), &facts.inventory);
     for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
-      Coverage& c = s.has_custom_id() ? custom_coverage[key.first][s.custom_id()]
-                                      : catalogue_coverage[key.first][s.catalogue_id()];
+      Coverage& c =
+          s.has_custom_id() ? custom_coverage[s.custom_id()] : catalogue_coverage[s.catalogue_id()];
       c.built |= s.built();
       c.declared |= s.built() && s.ai_declared();
       c.observed |= s.built() && s.evidence().inference_count() > 0;
       c.link = s.link();
     }
   }
-  for (auto& [factory_id, facts] : factories) {
-    for (const auto& [id, c] : catalogue_coverage[factory_id]) {
-      if (!c.built) continue;
-      facts.built += 1;
-      facts.declared += c.declared;
-      facts.observed += c.observed;
-      LinkCounts& link = facts.links[c.link];
-      link.built += 1;
-      link.declared += c.declared;
-      link.observed += c.observed;
-    }
-    v1::FactorySummary& summary = facts.summary;
-    for (const auto& [id, c] : custom_coverage[factory_id]) {
-      summary.set_custom_built(summary.custom_built() + c.built);
-      summary.set_custom_ai_declared(summary.custom_ai_declared() + c.declared);
-      summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
-    }
-    summary.set_online(summary.nodes_online() > 0);
-    summary.set_stale(summary.last_window_end_ms() == 0 ||
-                      now_ms - summary.last_window_end_ms() > stale_after_ms);
-    *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
-    *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
-    const v1::InventoryCounts& inv = facts.inventory;
-    *summary.mutable_terminals() = MakeRatio(inv.ai_capable_terminals(), inv.terminals());
-    *summary.mutable_key_equipment() =
-        MakeRatio(inv.ai_enabled_key_equipment(), inv.key_equipment());
-    summary.set_vertical_models(inv.vertical_models());
-    summary.set_industrial_agents(inv.industrial_agents());
-    summary.set_industrial_software(inv.industrial_software());
-    *summary.mutable_production() = facts.totals.ToKpis();
-    *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
+  for (const auto& [id, c] : catalogue_coverage) {
+    if (!c.built) continue;
+    facts.built += 1;
+    facts.declared += c.declared;
+    facts.observed += c.observed;
+    LinkCounts& link = facts.links[c.link];
+    link.built += 1;
+    link.declared += c.declared;
+    link.observed += c.observed;
   }
-  return factories;
+  for (const auto& [id, c] : custom_coverage) {
+    summary.set_custom_built(summary.custom_built() + c.built);
+    summary.set_custom_ai_declared(summary.custom_ai_declared() + c.declared);
+    summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
+  }
+  summary.set_online(summary.nodes_online() > 0);
+  *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
+  *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
+  const v1::InventoryCounts& inv = facts.inventory;
+  *summary.mutable_terminals() = MakeRatio(inv.ai_capable_terminals(), inv.terminals());
+  *summary.mutable_key_equipment() = MakeRatio(inv.ai_enabled_key_equipment(), inv.key_equipment());
+  summary.set_vertical_models(inv.vertical_models());
+  summary.set_industrial_agents(inv.industrial_agents());
+  summary.set_industrial_software(inv.industrial_software());
+  *summary.mutable_production() = facts.totals.ToKpis();
+  *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
+  return facts;
+}
+
+bool IsStale(const v1::FactorySummary& summary, int64_t now_ms, int64_t stale_after_ms) {
+  return summary.last_window_end_ms() == 0 ||
+         now_ms - summary.last_window_end_ms() > stale_after_ms;
 }
 
 v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
@@ -180,8 +187,8 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   return group;
 }
 
-v1::GroupSummary SummarizeLink(const CatalogueLink& link,
-                               const std::map<std::string, FactoryFacts>& factories) {
+template <typename FactsMap>
+v1::GroupSummary SummarizeLink(const CatalogueLink& link, const FactsMap& factories) {
   v1::GroupSummary group;
   group.set_kind("link");
   group.set_key(link.id);
@@ -213,36 +220,72 @@ v1::GroupSummary SummarizeLink(const CatalogueLink& link,
 
 }  // namespace
 
-FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
-                            int64_t now_ms, int64_t stale_after_ms) {
-  const std::map<std::string, FactoryFacts> factories =
-      CollectFactories(state, now_ms, stale_after_ms);
-  FleetResults results;
+ResultsCache::ResultsCache(const ScenarioCatalogue& catalogue, int64_t stale_after_ms)
+    : catalogue_(catalogue), stale_after_ms_(stale_after_ms) {}
+
+ResultsCache::~ResultsCache() = default;
+
+std::shared_ptr<const FleetResults> ResultsCache::Update(
+    const FleetState& state, const std::set<std::string>& changed_factories, int64_t now_ms,
+    std::vector<std::string>* changed_out) {
+  std::vector<std::string> changed;
+  for (const std::string& factory_id : changed_factories) {
+    auto first = state.nodes().lower_bound({factory_id, ""});
+    if (first == state.nodes().end() || first->first.first != factory_id) {
+      facts_.erase(factory_id);
+      continue;
+    }
+    Facts& facts = facts_[factory_id];
+    static_cast<FactoryFacts&>(facts) = CollectFactory(state, factory_id);
+    facts.summary.set_stale(IsStale(facts.summary, now_ms, stale_after_ms_));
+    facts.summary.set_computed_at_ms(now_ms);
+    changed.push_back(factory_id);
+  }
+  // Staleness moves with the clock alone.
+  for (auto& [factory_id, facts] : facts_) {
+    const bool stale = IsStale(facts.summary, now_ms, stale_after_ms_);
+    if (stale == facts.summary.stale()) continue;
+    facts.summary.set_stale(stale);
+    facts.summary.set_computed_at_ms(now_ms);
+    if (changed_factories.count(factory_id) == 0) changed.push_back(factory_id);
+  }
+
+  auto results = std::make_shared<FleetResults>();
   std::map<std::string, std::vector<const FactoryFacts*>> sectors;
   std::map<std::string, std::vector<const FactoryFacts*>> regions;
   std::vector<const FactoryFacts*> all;
-  for (const auto& [id, facts] : factories) {
-    results.factories.push_back(facts.summary);
-    results.factories.back().set_computed_at_ms(now_ms);
+  all.reserve(facts_.size());
+  results->factories.reserve(facts_.size());
+  for (const auto& [id, facts] : facts_) {
+    results->factories.push_back(facts.summary);
     sectors[TopicLevelFor(facts.summary.sector())].push_back(&facts);
     regions[TopicLevelFor(facts.summary.region())].push_back(&facts);
     all.push_back(&facts);
   }
-  for (const CatalogueLink& link : catalogue.links()) {
-    results.groups.push_back(SummarizeLink(link, factories));
+  for (const CatalogueLink& link : catalogue_.links()) {
+    results->groups.push_back(SummarizeLink(link, facts_));
   }
   for (const auto& [key, members] : sectors) {
-    results.groups.push_back(SummarizeGroup("sector", key, members));
-    results.groups.back().set_name(members.front()->summary.sector());
+    results->groups.push_back(SummarizeGroup("sector", key, members));
+    results->groups.back().set_name(members.front()->summary.sector());
   }
   for (const auto& [key, members] : regions) {
-    results.groups.push_back(SummarizeGroup("region", key, members));
-    results.groups.back().set_name(members.front()->summary.region());
+    results->groups.push_back(SummarizeGroup("region", key, members));
+    results->groups.back().set_name(members.front()->summary.region());
   }
-  for (v1::GroupSummary& group : results.groups) group.set_computed_at_ms(now_ms);
-  results.fleet = SummarizeGroup("fleet", "all", all);
-  results.fleet.set_computed_at_ms(now_ms);
+  for (v1::GroupSummary& group : results->groups) group.set_computed_at_ms(now_ms);
+  results->fleet = SummarizeGroup("fleet", "all", all);
+  results->fleet.set_computed_at_ms(now_ms);
+  if (changed_out != nullptr) *changed_out = std::move(changed);
   return results;
+}
+
+FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
+                            int64_t now_ms, int64_t stale_after_ms) {
+  std::set<std::string> all;
+  for (const auto& [key, node] : state.nodes()) all.insert(key.first);
+  ResultsCache cache(catalogue, stale_after_ms);
+  return *cache.Update(state, all, now_ms);
 }
 
 }  // namespace ftel

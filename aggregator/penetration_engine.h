@@ -9,6 +9,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "aggregator/fleet_state.h"
@@ -25,8 +29,35 @@ struct FleetResults {
   v1::GroupSummary fleet;
 };
 
-// A factory is stale when no window of it ended within `stale_after_ms` of
-// `now_ms` (or it never reported).
+// Keeps every factory's counts between recomputes, so that a recompute
+// rebuilds only the factories whose nodes changed (and flips the staleness of
+// the others as the clock moves on); the groups are then pooled from the kept
+// counts. Gives exactly what ComputeResults gives for the same state.
+//
+//   ResultsCache cache(catalogue, stale_after_ms);
+//   auto results = cache.Update(state, state.TakeChangedFactories(), now_ms, &changed);
+class ResultsCache {
+ public:
+  ResultsCache(const ScenarioCatalogue& catalogue, int64_t stale_after_ms);
+  ~ResultsCache();
+
+  // `changed_factories`: every factory whose nodes changed since the last
+  // call (all of them on the first). `changed_out`, if given, receives the
+  // ids of the factories whose summary was rebuilt or changed staleness.
+  std::shared_ptr<const FleetResults> Update(const FleetState& state,
+                                             const std::set<std::string>& changed_factories,
+                                             int64_t now_ms,
+                                             std::vector<std::string>* changed_out = nullptr);
+
+ private:
+  struct Facts;
+  const ScenarioCatalogue& catalogue_;
+  const int64_t stale_after_ms_;
+  std::map<std::string, Facts> facts_;
+};
+
+// All results from scratch. A factory is stale when no window of it ended
+// within `stale_after_ms` of `now_ms` (or it never reported).
 FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
                             int64_t now_ms,
                             int64_t stale_after_ms = std::numeric_limits<int64_t>::max());
