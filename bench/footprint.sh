@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Footprint at the default interval, side by side in one run: ftel-agent (the
-# demo's 20-scenario factory, simulated source, 10 s interval) and collectd
+# Footprint at the default interval, side by side in one run: ftel-agent,
+# both the edge build and the Release build (the demo's 20-scenario factory,
+# simulated source, 10 s interval), and collectd
 # (cpu + memory plugins, MQTT plugin publishing every 10 s) against the same
 # mosquitto. Prints resident memory split into anonymous and file-backed, and
-# CPU time used. Needs the bench preset built (scripts/bench.sh does it).
+# CPU time used. Needs the bench and x86_64-edge presets built
+# (scripts/bench.sh does it).
 #
 #   bench/footprint.sh [seconds]      # default 60
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/lib/free_port.sh"
 seconds=${1:-60}
-agent_bin="$root/build/bench/ftel-agent"
-[[ -x "$agent_bin" ]] || { echo "footprint: build the bench preset first (scripts/bench.sh)" >&2; exit 1; }
+# The edge build is what a factory box runs (static protobuf, Abseil and
+# yaml-cpp); the Release build links everything shared.
+edge_bin="$root/build/x86_64-edge/ftel-agent"
+release_bin="$root/build/bench/ftel-agent"
+for bin in "$edge_bin" "$release_bin"; do
+  [[ -x "$bin" ]] || { echo "footprint: $bin missing: build the bench and x86_64-edge presets first (scripts/bench.sh does it)" >&2; exit 1; }
+done
 if ! command -v collectd >/dev/null; then
   echo "footprint: installing collectd-core for the comparison" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends collectd-core \
@@ -32,14 +39,20 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$run/mosquitto.
 pids+=($!)
 sleep 0.5
 
-sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
-    -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
-    -e "s|^publish_interval_ms: .*|publish_interval_ms: 10000|" \
-    -e "s|^spool: .*|spool: {dir: $run/spool}|" \
-    "$root/config/demo/suzhou-electronics.yaml" >"$run/agent.yaml"
-"$agent_bin" --config "$run/agent.yaml" >"$run/agent.log" 2>&1 &
-agent_pid=$!
-pids+=($agent_pid)
+start_agent() {  # binary node_id -> pid
+  sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
+      -e "s|^  node_id: .*|  node_id: $2|" \
+      -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
+      -e "s|^publish_interval_ms: .*|publish_interval_ms: 10000|" \
+      -e "s|^spool: .*|spool: {dir: $run/spool-$2}|" \
+      "$root/config/demo/suzhou-electronics.yaml" >"$run/agent-$2.yaml"
+  "$1" --config "$run/agent-$2.yaml" >"$run/agent-$2.log" 2>&1 &
+  echo $!
+}
+edge_pid=$(start_agent "$edge_bin" edge-1)
+pids+=($edge_pid)
+release_pid=$(start_agent "$release_bin" edge-2)
+pids+=($release_pid)
 
 cat >"$run/collectd.conf" <<CONF
 Interval 10
@@ -64,7 +77,8 @@ pids+=($collectd_pid)
 
 messages() { timeout 25 mosquitto_sub -p "$port" -t "$1" -C 1 -W 25 >/dev/null 2>&1 && echo yes || echo NO; }
 sleep "$seconds"
-agent_published=$(messages 'ftel/v1/node/+/+/report')
+edge_published=$(messages 'ftel/v1/node/+/edge-1/report')
+release_published=$(messages 'ftel/v1/node/+/edge-2/report')
 collectd_published=$(messages 'collectd/#')
 
 row() {  # name pid published
@@ -79,5 +93,6 @@ row() {  # name pid published
 }
 echo "== footprint after ${seconds} s at a 10 s interval, $(date -u +%Y-%m-%d), $(nproc) cores"
 printf '%-12s %10s %10s %10s %12s %10s\n' PROGRAM "RSS KiB" "ANON KiB" "FILE KiB" "CPU s" PUBLISHED
-row ftel-agent "$agent_pid" "$agent_published"
+row agent-edge "$edge_pid" "$edge_published"
+row agent-rel "$release_pid" "$release_published"
 row collectd "$collectd_pid" "$collectd_published"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the edge release (size-optimised, LTO, stripped, static protobuf,
-# yaml-cpp and libstdc++) for aarch64, armhf and x86-64, and prints the size
+# Abseil and yaml-cpp) for aarch64, armhf and x86-64, and prints the size
 # of the stripped agent and the shared libraries it still needs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
