@@ -386,7 +386,9 @@ absl::StatusOr<std::optional<SpoolRecord>> Spool::Next() {
   std::lock_guard<std::mutex> lock(mu_);
   while (!send_.at_end) {
     const Position record = send_;
-    if (acked_.count(record.id) > 0) {
+    // Acknowledged while the cursor was behind it (acknowledgements out of
+    // order around a rewind): the watermark may have passed it already.
+    if (record.id <= Watermark() || acked_.count(record.id) > 0) {
       ASSIGN_OR_RETURN(send_, After(record));
       continue;
     }
@@ -422,14 +424,13 @@ absl::Status Spool::AdvanceLow() {
   while (!low_.at_end) {
     auto acked = acked_.find(low_.id);
     if (acked == acked_.end()) break;
-    const Position after = acked->second;
-    acked_.erase(acked);
+    Position after = acked->second;
     if (after.at_end) {
       // It was the last record when it was sent; there may be more now.
-      ASSIGN_OR_RETURN(low_, After(low_));
-    } else {
-      low_ = after;
+      ASSIGN_OR_RETURN(after, After(low_));
     }
+    acked_.erase(acked);  // only once the watermark can move past it
+    low_ = after;
   }
   while (segments_.size() > 1 && (low_.at_end || segments_.front().name_id != low_.segment)) {
     RETURN_IF_ERROR(env_->RemoveFile(segments_.front().path));

@@ -12,7 +12,8 @@
 // The spool is bounded by bytes and by age; whole segments of the oldest
 // records are dropped, and the unacknowledged records among them counted.
 // Memory is flat: the spool keeps per-segment summaries and the in-flight
-// ids, never the records themselves.
+// ids, and at most 16 KiB (or one record, if larger) read ahead of the send
+// cursor while there is a backlog; never the backlog itself.
 //
 //   ASSIGN_OR_RETURN(auto spool, Spool::Open(Env::Default(), &clock, options));
 //   RETURN_IF_ERROR(spool->Append(sequence, report_bytes));

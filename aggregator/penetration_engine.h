@@ -32,7 +32,8 @@ struct FleetResults {
 // Keeps every factory's counts between recomputes, so that a recompute
 // rebuilds only the factories whose nodes changed (and flips the staleness of
 // the others as the clock moves on); the groups are then pooled from the kept
-// counts. Gives exactly what ComputeResults gives for the same state.
+// counts. Gives what ComputeResults gives for the same state, except that a
+// factory's computed_at_ms is the time it was last rebuilt.
 //
 //   ResultsCache cache(catalogue, stale_after_ms);
 //   auto results = cache.Update(state, state.TakeChangedFactories(), now_ms, &changed);

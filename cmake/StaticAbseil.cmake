@@ -19,14 +19,18 @@ foreach(_target IN LISTS _ftel_absl_targets)
   if(NOT _type STREQUAL "SHARED_LIBRARY")
     continue()
   endif()
-  get_target_property(_shared ${_target} IMPORTED_LOCATION_NONE)
+  # Debian's package exports the configuration NONE; others may export one
+  # of their own.
+  get_target_property(_configs ${_target} IMPORTED_CONFIGURATIONS)
+  list(GET _configs 0 _config)
+  get_target_property(_shared ${_target} IMPORTED_LOCATION_${_config})
   string(REGEX REPLACE "\\.so[.0-9]*$" ".a" _static "${_shared}")
   if(NOT EXISTS "${_static}")
     message(FATAL_ERROR "FTEL_STATIC_DEPS: ${_target} has no static archive at ${_static} (install libabsl-dev)")
   endif()
   set_target_properties(${_target} PROPERTIES
-    IMPORTED_LOCATION_NONE "${_static}"
+    IMPORTED_LOCATION_${_config} "${_static}"
     IMPORTED_LOCATION "${_static}"
-    IMPORTED_SONAME_NONE ""
+    IMPORTED_SONAME_${_config} ""
     IMPORTED_NO_SONAME TRUE)
 endforeach()

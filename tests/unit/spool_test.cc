@@ -128,6 +128,21 @@ TEST_F(SpoolTest, WatermarkPassesARecordThatWasTheLastWhenSent) {
   EXPECT_EQ(Drain(*reopened), Ids(2, 3));
 }
 
+TEST_F(SpoolTest, RecordAcknowledgedBehindARewoundCursorIsNotSentAgain) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 3);
+  Drain(*spool);
+  spool->Ack(2);
+  spool->Ack(3);
+  spool->RewindUnacked();  // the connection dropped with 1 unacknowledged
+  auto next = spool->Next();
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_EQ((*next)->id, 1u);
+  spool->Ack(1);  // the watermark passes 2 and 3, ahead of the send cursor
+  EXPECT_TRUE(Drain(*spool).empty());
+  EXPECT_EQ(spool->stats().pending_records, 0u);
+}
+
 TEST_F(SpoolTest, IdsMustIncrease) {
   auto spool = Open();
   ASSERT_TRUE(spool->Append(7, "x").ok());
