@@ -77,7 +77,6 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(Env* env, const Clock* clock,
   }
   std::unique_ptr<Spool> spool(new Spool(env, clock, std::move(options)));
   RETURN_IF_ERROR(spool->Recover());
-  spool->read_ahead_ = ReadAheadBuffer{};  // recovery may have cut a torn tail off
   return spool;
 }
 

@@ -241,13 +241,14 @@ std::shared_ptr<const FleetResults> ResultsCache::Update(
     facts.summary.set_computed_at_ms(now_ms);
     changed.push_back(factory_id);
   }
-  // Staleness moves with the clock alone.
+  // Staleness moves with the clock alone. A factory rebuilt above has its
+  // current staleness already, so none is listed twice.
   for (auto& [factory_id, facts] : facts_) {
     const bool stale = IsStale(facts.summary, now_ms, stale_after_ms_);
     if (stale == facts.summary.stale()) continue;
     facts.summary.set_stale(stale);
     facts.summary.set_computed_at_ms(now_ms);
-    if (changed_factories.count(factory_id) == 0) changed.push_back(factory_id);
+    changed.push_back(factory_id);
   }
 
   auto results = std::make_shared<FleetResults>();

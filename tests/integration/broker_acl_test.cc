@@ -179,6 +179,15 @@ class BrokerAclTest : public ::testing::Test {
     broker_ = *std::move(broker);
   }
 
+  // Subscribes `observer` to everything under ftel/, logged in as the aggregator.
+  void WatchAsAggregator(LoggedInObserver& observer) {
+    ASSERT_TRUE(observer
+                    .Start(broker_->uri(), "test-aggregator-observer", "ftel-aggregator",
+                           kAggregatorPassword, "ftel/#")
+                    .ok())
+        << Logs();
+  }
+
   // A client of the broker logged in as `username`; nullptr (and a test failure) if refused.
   std::unique_ptr<MqttTransport> Login(const std::string& client_id, const std::string& username,
                                        const std::string& password) {
@@ -205,11 +214,7 @@ class BrokerAclTest : public ::testing::Test {
 
 TEST_F(BrokerAclTest, AgentMayPublishOnlyUnderItsOwnNode) {
   LoggedInObserver aggregator;
-  ASSERT_TRUE(aggregator
-                  .Start(broker_->uri(), "test-aggregator-observer", "ftel-aggregator",
-                         kAggregatorPassword, "ftel/#")
-                  .ok())
-      << Logs();
+  ASSERT_NO_FATAL_FAILURE(WatchAsAggregator(aggregator));
   std::unique_ptr<MqttTransport> alpha = Login("test-alpha", "alpha.edge-1", kAlphaPassword);
   ASSERT_NE(alpha, nullptr);
 
@@ -292,11 +297,7 @@ TEST_F(BrokerAclTest, AnonymousClientIsRefused) {
 
 TEST_F(BrokerAclTest, RealAgentWithCredentialsReports) {
   LoggedInObserver aggregator;
-  ASSERT_TRUE(aggregator
-                  .Start(broker_->uri(), "test-aggregator-observer", "ftel-aggregator",
-                         kAggregatorPassword, "ftel/#")
-                  .ok())
-      << Logs();
+  ASSERT_NO_FATAL_FAILURE(WatchAsAggregator(aggregator));
   const std::string password_file =
       dir_.WriteFile("alpha.password", absl::StrCat(kAlphaPassword, "\n"));
   const std::string config_path = dir_.WriteFile(

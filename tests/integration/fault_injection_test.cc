@@ -180,6 +180,15 @@ class FaultInjectionTest : public ::testing::Test {
     return recorder_->GetJson<v1::FactorySummary>("ftel/v1/rates/factory/delta");
   }
 
+  // Broker, aggregator and agent, until the aggregator has counted a few
+  // reports: the starting point of most faults.
+  void StartAllAndWaitForReports() {
+    StartBroker();
+    StartAggregator();
+    StartAgent();
+    ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  }
+
   // Waits until the aggregator has counted `reports` distinct reports.
   std::optional<v1::FactorySummary> WaitForReports(uint64_t reports,
                                                    absl::Duration timeout = absl::Seconds(20)) {
@@ -223,10 +232,7 @@ class FaultInjectionTest : public ::testing::Test {
 };
 
 TEST_F(FaultInjectionTest, BrokerRestartLosesNothingAndCountsEachReportOnce) {
-  StartBroker();
-  StartAggregator();
-  StartAgent();
-  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  ASSERT_NO_FATAL_FAILURE(StartAllAndWaitForReports());
   broker_->Stop();
   ASSERT_TRUE(AgentLogged("broker connection lost")) << Logs();
   absl::SleepFor(absl::Milliseconds(1500));  // the agent spools meanwhile
@@ -248,10 +254,7 @@ TEST_F(FaultInjectionTest, BrokerRestartLosesNothingAndCountsEachReportOnce) {
 }
 
 TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
-  StartBroker();
-  StartAggregator();
-  StartAgent();
-  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  ASSERT_NO_FATAL_FAILURE(StartAllAndWaitForReports());
   agent_->Signal(SIGKILL);
   ASSERT_TRUE(agent_->WaitForExit(absl::Seconds(5)).has_value());
   absl::SleepFor(absl::Milliseconds(300));
@@ -376,10 +379,7 @@ TEST_F(FaultInjectionTest, FullSpoolDropsTheOldestAndTheAggregatorSeesTheExactCo
 }
 
 TEST_F(FaultInjectionTest, RestartedAggregatorPublishesTheSameNumbers) {
-  StartBroker();
-  StartAggregator();
-  StartAgent();
-  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  ASSERT_NO_FATAL_FAILURE(StartAllAndWaitForReports());
   const uint64_t produced = StopAgent();
   auto before = WaitForReports(produced);
   ASSERT_TRUE(before.has_value()) << Logs();

@@ -2,7 +2,9 @@
 // whatever the order of reports, statuses and clock ticks, while rebuilding
 // only the factories that changed.
 #include <algorithm>
+#include <map>
 #include <random>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "aggregator/penetration_engine.h"
@@ -74,6 +76,7 @@ TEST_F(ResultsCacheTest, MatchesAComputationFromScratchAfterEveryStep) {
   ResultsCache cache(catalogue_, kStaleAfterMs);
   int64_t now = 100000;
   uint64_t sequence = 0;
+  std::map<std::string, bool> stale_before;  // by factory, after the previous step
   for (int step = 0; step < 300; ++step) {
     const std::string factory = absl::StrCat("f", random_() % 12);
     const std::string node = absl::StrCat("n", random_() % 2);
@@ -99,19 +102,24 @@ TEST_F(ResultsCacheTest, MatchesAComputationFromScratchAfterEveryStep) {
     ASSERT_EQ(Comparable(*cached),
               Comparable(ComputeResults(state, catalogue_, now, kStaleAfterMs)))
         << "step " << step;
-    // Only the factories that changed, or whose staleness flipped, were rebuilt.
-    for (const std::string& id : rebuilt) {
-      auto summary =
-          std::find_if(cached->factories.begin(), cached->factories.end(),
-                       [&](const v1::FactorySummary& f) { return f.factory_id() == id; });
-      ASSERT_NE(summary, cached->factories.end());
-      EXPECT_EQ(summary->computed_at_ms(), now);
-      if (changed.count(id) == 0) {
-        EXPECT_EQ(summary->stale(), summary->last_window_end_ms() == 0 ||
-                                        now - summary->last_window_end_ms() > kStaleAfterMs);
+    // Exactly the factories that changed, or whose staleness flipped, are
+    // listed, each once, with a summary computed now.
+    std::set<std::string> expected = changed;
+    std::map<std::string, bool> stale_now;
+    for (const v1::FactorySummary& f : cached->factories) {
+      stale_now[f.factory_id()] = f.stale();
+      auto before = stale_before.find(f.factory_id());
+      if (before != stale_before.end() && before->second != f.stale()) {
+        expected.insert(f.factory_id());
+      }
+      if (std::count(rebuilt.begin(), rebuilt.end(), f.factory_id()) > 0) {
+        EXPECT_EQ(f.computed_at_ms(), now) << f.factory_id();
       }
     }
-    EXPECT_LE(rebuilt.size(), cached->factories.size());
+    std::sort(rebuilt.begin(), rebuilt.end());
+    EXPECT_EQ(rebuilt, std::vector<std::string>(expected.begin(), expected.end()))
+        << "step " << step;
+    stale_before = std::move(stale_now);
   }
 }
 
