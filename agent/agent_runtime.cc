@@ -152,8 +152,9 @@ void AgentRuntime::Pump() {
     ++counters_.published;
     transport_->Publish(MqttMessage{report_topic_, std::move(record.payload), 1, false},
                         [this, id = record.id, max_inflight](absl::Status acked) {
+                          size_t inflight = max_inflight;
                           if (acked.ok()) {
-                            spool_->Ack(id);
+                            inflight = spool_->Ack(id);
                             ++counters_.acknowledged;
                           } else {
                             // Sent again after the next reconnect.
@@ -161,7 +162,7 @@ void AgentRuntime::Pump() {
                           }
                           // The loop refills the window once half of it is
                           // free, not on every acknowledgement.
-                          if (spool_->inflight() <= max_inflight / 2) Wake();
+                          if (inflight <= max_inflight / 2) Wake();
                         });
   }
 }
@@ -196,6 +197,9 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       next_tick = window_end + interval_ms;
     }
     Pump();
+    if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
+      LogError(absl::StrCat("spool: ", tidied.message()));
+    }
     int64_t wake_at = next_tick;
     if (!transport_->IsConnected()) wake_at = std::min(wake_at, next_connect_ms);
     const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->NowMs(), 0, kMaxSleepMs);

@@ -404,10 +404,10 @@ absl::StatusOr<std::optional<SpoolRecord>> Spool::Next() {
   return std::optional<SpoolRecord>();
 }
 
-void Spool::Ack(uint64_t id) {
+size_t Spool::Ack(uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto sent = inflight_.find(id);
-  if (sent == inflight_.end()) return;
+  if (sent == inflight_.end()) return inflight_.size();
   acked_.insert(*sent);
   inflight_.erase(sent);
   if (Segment* segment = SegmentOf(id); segment != nullptr && segment->pending > 0) {
@@ -417,6 +417,7 @@ void Spool::Ack(uint64_t id) {
   // A read error leaves the watermark where it is: the records are sent
   // again after a restart, and the aggregator drops the duplicates.
   (void)AdvanceLow();
+  return inflight_.size();
 }
 
 absl::Status Spool::AdvanceLow() {
@@ -431,6 +432,15 @@ absl::Status Spool::AdvanceLow() {
     acked_.erase(acked);  // only once the watermark can move past it
     low_ = after;
   }
+  return absl::OkStatus();
+}
+
+absl::Status Spool::Tidy() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return TidyLocked();
+}
+
+absl::Status Spool::TidyLocked() {
   while (segments_.size() > 1 && (low_.at_end || segments_.front().name_id != low_.segment)) {
     RETURN_IF_ERROR(env_->RemoveFile(segments_.front().path));
     segments_.pop_front();
@@ -484,6 +494,7 @@ absl::Status Spool::Flush() {
     unsynced_ = false;
     last_sync_ms_ = clock_->NowMs();
   }
+  RETURN_IF_ERROR(TidyLocked());
   return MaybePersistWatermark(/*force=*/true);
 }
 

@@ -86,10 +86,16 @@ class Spool {
   // The next record not handed out since the last rewind, in id order.
   absl::StatusOr<std::optional<SpoolRecord>> Next();
   // Marks a handed-out record acknowledged; unknown or stale ids are ignored.
-  void Ack(uint64_t id);
+  // Memory only, so that the transport's thread that calls it never waits on
+  // the disk: Tidy does the disk work. Returns the records still in flight.
+  size_t Ack(uint64_t id);
+  // Deletes the segments whose records are all acknowledged, and persists
+  // the watermark when it is due (at most once per batch_sync_interval_ms).
+  // The agent's loop calls it; Flush and Close do too.
+  absl::Status Tidy();
   // Hands out every unacknowledged record again (after a reconnect).
   void RewindUnacked();
-  // Persists the watermark and syncs; also done by the destructor.
+  // Tidies, persists the watermark and syncs; also done by the destructor.
   absl::Status Flush();
   // Flush, then mark the spool cleanly closed for the next Open().
   absl::Status Close();
@@ -152,7 +158,9 @@ class Spool {
   absl::Status StartSegment(uint64_t first_id);
   absl::Status DropOldestSegment(bool expired);
   absl::Status MakeRoomLocked(uint64_t id, uint64_t record_size, int64_t now);
+  // Moves low_ past the acknowledged records; memory only.
   absl::Status AdvanceLow();
+  absl::Status TidyLocked();
   absl::Status MaybePersistWatermark(bool force);
   uint64_t Watermark() const;
 

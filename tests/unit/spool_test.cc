@@ -143,6 +143,22 @@ TEST_F(SpoolTest, RecordAcknowledgedBehindARewoundCursorIsNotSentAgain) {
   EXPECT_EQ(spool->stats().pending_records, 0u);
 }
 
+TEST_F(SpoolTest, AcknowledgingLeavesTheDiskWorkToTidy) {
+  SpoolOptions options;
+  options.segment_bytes = 4096;  // about 120 of these small records per segment
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 300);
+  Drain(*spool);
+  const uint64_t reads_before = env_.reads();
+  for (uint64_t id = 1; id <= 250; ++id) EXPECT_EQ(spool->Ack(id), 300 - id);
+  EXPECT_EQ(env_.reads(), reads_before);
+  EXPECT_TRUE(env_.FileExists(SegmentPath(1)));  // acknowledged whole, not yet deleted
+  EXPECT_FALSE(env_.FileExists(absl::StrCat(kDir, "/acked")));
+  ASSERT_TRUE(spool->Tidy().ok());
+  EXPECT_FALSE(env_.FileExists(SegmentPath(1)));
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")).substr(0, 4), "250 ");
+}
+
 TEST_F(SpoolTest, IdsMustIncrease) {
   auto spool = Open();
   ASSERT_TRUE(spool->Append(7, "x").ok());
