@@ -5,15 +5,16 @@ namespace ftel {
 ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
-  changed_.insert(node_key);
-  changed_factories_.insert(node_key.first);
   const auto key = std::make_pair(report.session_id(), report.sequence());
   if (node.windows.count(key) > 0) {
     ++node.duplicates;
+    Touch(node_key);
     return ReportOutcome::kDuplicate;
   }
+  // A new node's first report is never outside: it sets the horizon.
   const int64_t newest = node.has_report ? node.latest.window_end_ms() : report.window_end_ms();
   if (report.window_end_ms() < newest - kpi_horizon_ms_) return ReportOutcome::kOutsideHorizon;
+  Touch(node_key);
 
   ++node.reports;
   if (record_local_) local_windows_[node_key].push_back(key);
@@ -40,9 +41,8 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
 void FleetState::ApplyStatus(const v1::NodeStatus& status) {
   const NodeKey node_key{status.identity().factory_id(), status.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
-  changed_.insert(node_key);
-  changed_factories_.insert(node_key.first);
   if (node.status_seen && status.started_at_ms() < node.status_started_at_ms) return;
+  Touch(node_key);
   node.status_seen = true;
   node.status_online = status.state() == v1::NodeStatus::ONLINE;
   node.status_started_at_ms = status.started_at_ms();
@@ -53,6 +53,11 @@ std::set<FleetState::NodeKey> FleetState::TakeChanged() {
   std::set<NodeKey> changed;
   changed.swap(changed_);
   return changed;
+}
+
+void FleetState::Touch(const NodeKey& node) {
+  changed_.insert(node);
+  changed_factories_.insert(node.first);
 }
 
 std::set<std::string> FleetState::TakeChangedFactories() {
@@ -130,8 +135,7 @@ std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
 void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
   const NodeKey key{delta.identity().factory_id(), delta.identity().node_id()};
   NodeRecord& node = nodes_[key];
-  changed_.insert(key);
-  changed_factories_.insert(key.first);
+  Touch(key);
   if (!node.has_report && !node.status_seen) node.identity = delta.identity();
   if (delta.has_report() &&
       (!node.has_report || delta.latest().window_end_ms() > node.latest.window_end_ms())) {

@@ -81,6 +81,9 @@ class FleetState {
   void MergeDelta(const v1::NodeSnapshot& delta);
 
  private:
+  // For the state store and the results cache.
+  void Touch(const NodeKey& node);
+
   const int64_t kpi_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;
   std::set<NodeKey> changed_;

@@ -119,7 +119,9 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
                                  ValidationResult* result) const {
   const int64_t start = report.window_start_ms();
   const int64_t end = report.window_end_ms();
-  if (end <= start || end - start > kMaxWindowMs) {
+  // Unsigned: the length of a window from a wild start must not overflow.
+  if (end <= start ||
+      static_cast<uint64_t>(end) - static_cast<uint64_t>(start) > uint64_t{kMaxWindowMs}) {
     return Fail(result, Rejection::kBadWindow,
                 absl::StrCat("window [", start, ", ", end, ") is empty or longer than 7 days"));
   }

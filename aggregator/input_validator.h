@@ -31,9 +31,9 @@ enum class Rejection {
   kNegativeValue,       // a time or energy element negative or not finite
   kInconsistentCounts,  // good > produced, AI-capable > total, AI on an unbuilt scenario, ...
   kUnknownScenario,     // catalogue id not in the catalogue, or link not its link
-  kBadStatus,           // a status with no state
+  kBadStatus,           // a status with no state; keep it last
 };
-inline constexpr int kRejectionCount = 11;
+inline constexpr int kRejectionCount = static_cast<int>(Rejection::kBadStatus) + 1;
 
 // Stable snake_case name, used in logs, JSON and metric labels.
 const char* RejectionName(Rejection reason);

@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   g++ cmake make
   protobuf-compiler libprotobuf-dev libabsl-dev
-  libpaho-mqtt-dev libpaho-mqttpp-dev libyaml-cpp-dev libsqlite3-dev
+  libpaho-mqtt-dev libpaho-mqttpp-dev libssl-dev libyaml-cpp-dev libsqlite3-dev
   prometheus-cpp-dev
   mosquitto mosquitto-clients
 )

@@ -1,5 +1,8 @@
 #include "aggregator/fleet_state.h"
 
+#include <set>
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace ftel {
@@ -79,6 +82,28 @@ TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
   new_offline.set_state(v1::NodeStatus::OFFLINE);
   state.ApplyStatus(new_offline);
   EXPECT_FALSE(state.nodes().at({"f1", "n1"}).online());
+}
+
+TEST(FleetState, OnlyInputThatChangesANodeMarksItChanged) {
+  FleetState state(3600000);
+  state.ApplyReport(MakeReport(7, 1, 10000000, 5));
+  v1::NodeStatus status;
+  *status.mutable_identity() = MakeReport(7, 1, 0, 0).identity();
+  status.set_state(v1::NodeStatus::ONLINE);
+  status.set_started_at_ms(2000);
+  state.ApplyStatus(status);
+  EXPECT_EQ(state.TakeChanged().size(), 1u);
+  EXPECT_EQ(state.TakeChangedFactories(), std::set<std::string>{"f1"});
+
+  status.set_started_at_ms(1000);  // an older process's status: ignored
+  state.ApplyStatus(status);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 2, 1000, 5)), ReportOutcome::kOutsideHorizon);
+  EXPECT_TRUE(state.TakeChanged().empty());
+  EXPECT_TRUE(state.TakeChangedFactories().empty());
+
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000000, 5)), ReportOutcome::kDuplicate);
+  EXPECT_EQ(state.TakeChanged().size(), 1u);  // the duplicate counter moved
+  EXPECT_EQ(state.TakeChangedFactories(), std::set<std::string>{"f1"});
 }
 
 }  // namespace

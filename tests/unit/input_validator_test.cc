@@ -125,6 +125,13 @@ INSTANTIATE_TEST_SUITE_P(
                         return Mutated(
                             [](v1::Report* r) { r->set_window_start_ms(r->window_end_ms()); });
                       }},
+        RejectionCase{"WindowLongerThanInt64", Rejection::kBadWindow, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          r->set_window_start_ms(-9000000000000000000);
+                          r->set_window_end_ms(kNow);
+                        });
+                      }},
         RejectionCase{"FutureWindow", Rejection::kClockSkew, kReportTopic,
                       [] {
                         return Mutated([](v1::Report* r) {
