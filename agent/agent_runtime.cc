@@ -14,8 +14,6 @@ constexpr absl::Duration kStatusTimeout = absl::Seconds(5);
 // Upper bound on how long the loop sleeps, so a stop request is seen promptly.
 constexpr int64_t kMaxSleepMs = 200;
 constexpr int64_t kDrainOnStopMs = 3000;
-// Upper bound on the encoded size of Report.health.
-constexpr uint64_t kHealthSlackBytes = 96;
 
 // Report field 7 (is_historical) as a varint "true". Appended to an encoded
 // Report it sets the flag without decoding: for a scalar field the last value

@@ -63,19 +63,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ftel-agent: %s\n", std::string(sampler.status().message()).c_str());
     return 2;
   }
-  {
-    // A report must fit in one spool segment; found now rather than at the
-    // first append.
-    const size_t report_bytes =
-        (*sampler)->Sample(ftel::ReportWindow{0, 1, 1}, 1).ByteSizeLong() + 256;
-    if (report_bytes > loaded->config.spool().segment_bytes()) {
-      std::fprintf(stderr,
-                   "ftel-agent: invalid config:\n%s: spool.segment_bytes: must hold one report "
-                   "(about %zu bytes with this config), got %llu\n",
-                   config_path.c_str(), report_bytes,
-                   static_cast<unsigned long long>(loaded->config.spool().segment_bytes()));
-      return 2;
-    }
+  if (absl::Status fits = ftel::CheckReportFitsSpool(*loaded, **sampler); !fits.ok()) {
+    std::fprintf(stderr, "ftel-agent: invalid config:\n%s\n", std::string(fits.message()).c_str());
+    return 2;
   }
   ftel::Env* env = ftel::Env::Default();
   const std::string& state_dir = loaded->config.spool().dir();

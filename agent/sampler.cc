@@ -1,5 +1,7 @@
 #include "agent/sampler.h"
 
+#include "absl/strings/str_cat.h"
+#include "agent/spool.h"
 #include "libftel/config_problems.h"
 
 namespace ftel {
@@ -74,6 +76,16 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
     sources_.at(work_unit_sources_.at(elements.work_unit_id()))->FillWorkUnit(window, &elements);
   }
   return report;
+}
+
+absl::Status CheckReportFitsSpool(const LoadedAgentConfig& loaded, Sampler& sampler) {
+  const uint64_t record_bytes = sampler.Sample(ReportWindow{0, 1, 1}, 1).ByteSizeLong() +
+                                kHealthSlackBytes + Spool::kRecordHeaderBytes;
+  const uint64_t segment_bytes = loaded.config.spool().segment_bytes();
+  if (record_bytes <= segment_bytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(loaded.path, ": spool.segment_bytes: must hold one report (about ", record_bytes,
+                   " bytes with this config), got ", segment_bytes));
 }
 
 }  // namespace ftel

@@ -16,6 +16,10 @@
 
 namespace ftel {
 
+// Upper bound on the encoded size of Report.health, which the runtime fills
+// in after sampling.
+inline constexpr uint64_t kHealthSlackBytes = 96;
+
 // Not thread-safe: one sampling thread.
 class Sampler {
  public:
@@ -34,6 +38,11 @@ class Sampler {
   const std::map<std::string, std::string> scenario_sources_;
   const std::map<std::string, std::string> work_unit_sources_;
 };
+
+// A report of this config, with its health, must fit in one spool segment;
+// InvalidArgument "file: spool.segment_bytes: …" if it cannot. Checked before
+// the agent starts (and by ftelctl validate-config), not at the first append.
+absl::Status CheckReportFitsSpool(const LoadedAgentConfig& loaded, Sampler& sampler);
 
 }  // namespace ftel
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -18,7 +17,8 @@ namespace {
 constexpr char kMagic[] = "FTR1";
 constexpr size_t kMagicSize = 4;
 // magic, crc32, payload length, id, timestamp
-constexpr size_t kHeaderSize = 4 + 4 + 4 + 8 + 8;
+constexpr size_t kHeaderSize = Spool::kRecordHeaderBytes;
+static_assert(kHeaderSize == 4 + 4 + 4 + 8 + 8, "magic, CRC, length, id, timestamp");
 constexpr uint32_t kMaxPayload = 16u << 20;
 constexpr size_t kScanChunk = 64 * 1024;
 // About seven typical reports; freed whenever the spool is drained.
@@ -395,7 +395,7 @@ absl::StatusOr<std::optional<SpoolRecord>> Spool::Next() {
     ASSIGN_OR_RETURN(absl::string_view payload,
                      ReadAhead(*segment, record.offset + kHeaderSize,
                                record.next_offset - record.offset - kHeaderSize));
-    SpoolRecord out{record.id, record.timestamp_ms, std::string(payload)};
+    SpoolRecord out{record.id, std::string(payload)};
     ASSIGN_OR_RETURN(send_, After(record));
     inflight_[record.id] = send_;
     return out;

@@ -49,7 +49,6 @@ struct SpoolOptions {
 
 struct SpoolRecord {
   uint64_t id = 0;
-  int64_t timestamp_ms = 0;
   std::string payload;
 };
 
@@ -73,6 +72,9 @@ struct SpoolStats {
 // Thread-safe.
 class Spool {
  public:
+  // Each record's header: magic, CRC, length, id, timestamp.
+  static constexpr uint64_t kRecordHeaderBytes = 28;
+
   static absl::StatusOr<std::unique_ptr<Spool>> Open(Env* env, const Clock* clock,
                                                      SpoolOptions options);
   ~Spool();

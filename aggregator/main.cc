@@ -17,8 +17,6 @@
 #include "libftel/paho_mqtt_transport.h"
 #include "libftel/shutdown_signal.h"
 
-namespace {}  // namespace
-
 int main(int argc, char** argv) {
   ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
   std::string config_path;

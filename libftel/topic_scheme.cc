@@ -22,8 +22,6 @@ std::string TopicScheme::AllReports() const { return absl::StrCat(root_, "/v1/no
 
 std::string TopicScheme::AllStatuses() const { return absl::StrCat(root_, "/v1/node/+/+/status"); }
 
-std::string TopicScheme::AllRates() const { return absl::StrCat(root_, "/v1/rates/#"); }
-
 std::string TopicScheme::FactoryRatesTopic(const std::string& factory_id,
                                            const std::string& format) const {
   return absl::StrCat(root_, "/v1/", format, "/factory/", factory_id);

@@ -32,8 +32,6 @@ class TopicScheme {
   // Filters matching every node's reports / statuses.
   std::string AllReports() const;
   std::string AllStatuses() const;
-  // Filter matching every result topic.
-  std::string AllRates() const;
 
   // Result topics; `format` "rates" (JSON) or "rates-pb" (binary protobuf).
   std::string FactoryRatesTopic(const std::string& factory_id,

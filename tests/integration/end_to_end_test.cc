@@ -335,6 +335,16 @@ TEST(FtelctlValidateConfig, PrintsEveryProblemAndFails) {
   EXPECT_THAT(out, HasSubstr(path + ":3: publish_interval_ms: must be between 100"));
 }
 
+TEST(Ftelctl, UnknownOptionIsAUsageErrorNamingIt) {
+  TempDir dir;
+  auto run = ChildProcess::Start(
+      ProgramCommand(FTEL_FTELCTL_BIN, {"history", "--granularty", "day", "--key", "x"}),
+      dir.path() + "/out.log");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ((*run)->WaitForExit(absl::Seconds(10)), std::optional<int>(2));
+  EXPECT_THAT((*run)->Log(), HasSubstr("ftelctl history: unknown option --granularty"));
+}
+
 TEST(FtelctlValidateConfig, AcceptsTheShippedDemoConfigs) {
   TempDir dir;
   for (const char* name :

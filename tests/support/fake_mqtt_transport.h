@@ -1,5 +1,6 @@
 // An in-memory MqttTransport for unit tests: records what was published and
-// with which Will, and lets a test deliver messages or fail connects.
+// with which Will, and lets a test hold acknowledgements, fail connects or
+// drop the connection.
 #ifndef FTEL_TESTS_SUPPORT_FAKE_MQTT_TRANSPORT_H_
 #define FTEL_TESTS_SUPPORT_FAKE_MQTT_TRANSPORT_H_
 
@@ -45,12 +46,9 @@ class FakeMqttTransport : public MqttTransport {
     }
     done(absl::OkStatus());
   }
-  absl::Status Subscribe(const std::string& filter, int qos) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    subscriptions_.push_back(filter);
-    return absl::OkStatus();
-  }
-  void SetMessageHandler(MessageHandler handler) override { handler_ = std::move(handler); }
+  // The agent subscribes to nothing and is sent nothing.
+  absl::Status Subscribe(const std::string& filter, int qos) override { return absl::OkStatus(); }
+  void SetMessageHandler(MessageHandler handler) override {}
   void SetConnectionLostHandler(ConnectionLostHandler handler) override {
     lost_handler_ = std::move(handler);
   }
@@ -60,7 +58,6 @@ class FakeMqttTransport : public MqttTransport {
     std::lock_guard<std::mutex> lock(mu_);
     connect_result_ = std::move(status);
   }
-  void Deliver(const MqttMessage& message) { handler_(message); }
   // While held, publishes are recorded but not acknowledged.
   void HoldAcks(bool hold) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -84,10 +81,6 @@ class FakeMqttTransport : public MqttTransport {
     std::lock_guard<std::mutex> lock(mu_);
     return connect_options_;
   }
-  std::vector<std::string> subscriptions() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return subscriptions_;
-  }
   int disconnects() const {
     std::lock_guard<std::mutex> lock(mu_);
     return disconnects_;
@@ -100,8 +93,6 @@ class FakeMqttTransport : public MqttTransport {
   absl::Status connect_result_;
   std::vector<MqttConnectOptions> connect_options_;
   std::vector<MqttMessage> published_;
-  std::vector<std::string> subscriptions_;
-  MessageHandler handler_;
   ConnectionLostHandler lost_handler_;
   bool hold_acks_ = false;
   std::vector<DoneCallback> held_;

@@ -1,5 +1,7 @@
 #include "agent/sampler.h"
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/test_agent_config.h"
 
@@ -97,6 +99,34 @@ TEST(Sampler, DifferentSeedsGiveDifferentValues) {
                  (*b)->Sample(window, 1).work_units(1).produced_quantity();
   }
   EXPECT_GT(differing, 5);
+}
+
+TEST(CheckReportFitsSpool, AcceptsASmallReportAndNamesTheKeyForABigOne) {
+  TempDir dir;
+  const LoadedAgentConfig small = LoadTestAgentConfig(dir, kConfig);
+  auto sampler = Sampler::Create(small);
+  ASSERT_TRUE(sampler.ok()) << sampler.status();
+  EXPECT_TRUE(CheckReportFitsSpool(small, **sampler).ok());
+
+  // 40 work units with long ids make a report of about 6 KB; the smallest
+  // segment (4096 bytes) cannot hold it.
+  std::string big = std::string(kConfig) + "spool: {segment_bytes: 4096, max_bytes: 65536}\n";
+  std::string units =
+      "work_units:\n  - {id: line-1, source: fixed}\n  - {id: line-2, source: sim}\n";
+  for (int u = 0; u < 40; ++u) {
+    units += absl::StrCat("  - {id: ", std::string(60, 'w'), "-", u, ", source: sim}\n");
+  }
+  const size_t from = big.find("\nwork_units:\n") + 1;  // the top-level list
+  big.replace(from, big.find("inventory:") - from, units);
+  TempDir big_dir;
+  const LoadedAgentConfig loaded = LoadTestAgentConfig(big_dir, big);
+  auto big_sampler = Sampler::Create(loaded);
+  ASSERT_TRUE(big_sampler.ok()) << big_sampler.status();
+  const absl::Status fits = CheckReportFitsSpool(loaded, **big_sampler);
+  EXPECT_EQ(fits.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(fits.message()),
+              ::testing::StartsWith(loaded.path + ": spool.segment_bytes: must hold one report"));
+  EXPECT_THAT(std::string(fits.message()), ::testing::EndsWith("got 4096"));
 }
 
 }  // namespace

@@ -64,6 +64,10 @@ TEST(StateStore, RestoredStateGivesTheSameResultsAndKnowsItsDuplicates) {
   for (size_t i = 0; i < expected.factories.size(); ++i) {
     EXPECT_EQ(ToJson(restored.factories[i]), ToJson(expected.factories[i]));
   }
+  ASSERT_EQ(restored.groups.size(), expected.groups.size());
+  for (size_t i = 0; i < expected.groups.size(); ++i) {
+    EXPECT_EQ(ToJson(restored.groups[i]), ToJson(expected.groups[i]));
+  }
   EXPECT_EQ(ToJson(restored.fleet), ToJson(expected.fleet));
   // A replay of an already counted report is still a duplicate; the gap is not.
   EXPECT_EQ(after.ApplyReport(MakeReport("f1", 2)), ReportOutcome::kDuplicate);

@@ -4,6 +4,8 @@
 //   ftelctl fleet --broker tcp://127.0.0.1:1883
 //   ftelctl validate-config /etc/ftel/agent.yaml
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -24,6 +26,15 @@ constexpr char kUsage[] =
     "                   --state-file FILE  --kind fleet|link|sector|region|factory  --key KEY\n"
     "                   --granularity hour|day (hour)  --last N (24)\n";
 
+// The options each command reads; any other is a mistake (a misspelt
+// --granularity would otherwise fall back to its default without a word).
+const std::map<std::string, std::set<std::string>> kOptions = {
+    {"decode", {"broker", "topic", "count", "timeout-s"}},
+    {"fleet", {"broker", "root", "refresh-s", "count"}},
+    {"validate-config", {"kind"}},
+    {"history", {"state-file", "kind", "key", "granularity", "last"}},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -32,12 +43,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = argv[1];
+  const auto allowed = kOptions.find(command);
+  if (allowed == kOptions.end()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
   ftel::CommandLine args;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (absl::StartsWith(arg, "--")) {
       if (i + 1 >= argc) {
         std::fprintf(stderr, "ftelctl: option %s needs a value\n", arg.c_str());
+        return 2;
+      }
+      if (allowed->second.count(arg.substr(2)) == 0) {
+        std::fprintf(stderr, "ftelctl %s: unknown option %s\n%s", command.c_str(), arg.c_str(),
+                     kUsage);
         return 2;
       }
       args.options[arg.substr(2)] = argv[++i];
@@ -50,6 +71,11 @@ int main(int argc, char** argv) {
   if (command == "validate-config") return ftel::RunValidateConfig(args);
 #ifdef FTEL_WITH_AGGREGATOR
   if (command == "history") return ftel::RunHistory(args);
+#else
+  if (command == "history") {
+    std::fputs("ftelctl: this build has no aggregator (FTEL_BUILD_AGGREGATOR=OFF)\n", stderr);
+    return 2;
+  }
 #endif
   std::fputs(kUsage, stderr);
   return 2;

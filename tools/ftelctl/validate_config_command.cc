@@ -4,6 +4,7 @@
 #include <string>
 
 #include "agent/agent_config.h"
+#include "agent/sampler.h"
 #include "tools/ftelctl/commands.h"
 #include "yaml-cpp/yaml.h"
 #ifdef FTEL_WITH_AGGREGATOR
@@ -37,7 +38,12 @@ int RunValidateConfig(const CommandLine& args) {
   const std::string kind = args.Get("kind", GuessKind(path));
   absl::Status status;
   if (kind == "agent") {
-    status = LoadAgentConfig(path).status();
+    // As the agent does before it starts: the rules, then whether a report
+    // fits in a spool segment.
+    absl::StatusOr<LoadedAgentConfig> loaded = LoadAgentConfig(path);
+    absl::StatusOr<std::unique_ptr<Sampler>> sampler =
+        loaded.ok() ? Sampler::Create(*loaded) : loaded.status();
+    status = sampler.ok() ? CheckReportFitsSpool(*loaded, **sampler) : sampler.status();
 #ifdef FTEL_WITH_AGGREGATOR
   } else if (kind == "aggregator") {
     status = LoadAggregatorConfig(path).status();
