@@ -1,10 +1,9 @@
 #include "aggregator/aggregator_config.h"
 
-#include <arpa/inet.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "aggregator/http_endpoint.h"
 #include "libftel/broker_config_rules.h"
 #include "libftel/file_io.h"
 #include "libftel/yaml_proto_loader.h"
@@ -60,14 +59,8 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
     }
   }
   if (config.http_listen() != "off") {
-    const size_t colon = config.http_listen().rfind(':');
-    uint32_t port = 0;
-    in_addr address;
-    if (colon == std::string::npos ||
-        inet_pton(AF_INET, config.http_listen().substr(0, colon).c_str(), &address) != 1 ||
-        !absl::SimpleAtoi(config.http_listen().substr(colon + 1), &port) || port > 65535) {
-      problems->Add("http_listen", absl::StrCat("must be IPv4-address:port or off, got '",
-                                                config.http_listen(), "'"));
+    if (absl::StatusOr<sockaddr_in> parsed = ParseIpv4Listen(config.http_listen()); !parsed.ok()) {
+      problems->Add("http_listen", std::string(parsed.status().message()));
     }
   }
 }

@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
@@ -16,7 +18,9 @@ namespace ftel {
 namespace {
 
 constexpr size_t kMaxRequestBytes = 8192;
-constexpr int kIoTimeoutMs = 2000;
+// For a whole connection, request and response: a client that trickles its
+// bytes cannot hold the single serving thread (and so /healthz) for longer.
+constexpr int kConnectionDeadlineMs = 5000;
 
 const char* Reason(int status) {
   switch (status) {
@@ -33,10 +37,19 @@ const char* Reason(int status) {
   }
 }
 
-void SendAll(int fd, const std::string& data) {
+// Milliseconds left until `deadline`, at least 0.
+int MsLeft(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
+
+void SendAll(int fd, const std::string& data, std::chrono::steady_clock::time_point deadline) {
   size_t sent = 0;
   while (sent < data.size()) {
-    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    pollfd ready{fd, POLLOUT, 0};
+    if (poll(&ready, 1, MsLeft(deadline)) <= 0) return;
+    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n <= 0) return;
     sent += static_cast<size_t>(n);
   }
@@ -46,7 +59,7 @@ void SendAll(int fd, const std::string& data) {
 
 HttpEndpoint::~HttpEndpoint() { Stop(); }
 
-absl::Status HttpEndpoint::Start(const std::string& listen, Handler handler) {
+absl::StatusOr<sockaddr_in> ParseIpv4Listen(const std::string& listen) {
   const size_t colon = listen.rfind(':');
   int port = 0;
   sockaddr_in address{};
@@ -55,9 +68,19 @@ absl::Status HttpEndpoint::Start(const std::string& listen, Handler handler) {
       port < 0 || port > 65535 ||
       inet_pton(AF_INET, listen.substr(0, colon).c_str(), &address.sin_addr) != 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("http listen address must be IPv4 host:port, got '", listen, "'"));
+        absl::StrCat("must be IPv4-address:port or off, got '", listen, "'"));
   }
   address.sin_port = htons(static_cast<uint16_t>(port));
+  return address;
+}
+
+absl::Status HttpEndpoint::Start(const std::string& listen, Handler handler) {
+  absl::StatusOr<sockaddr_in> parsed = ParseIpv4Listen(listen);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("http listen address ", parsed.status().message()));
+  }
+  sockaddr_in address = *parsed;
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -97,10 +120,12 @@ void HttpEndpoint::Serve() {
 }
 
 void HttpEndpoint::HandleConnection(int fd) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kConnectionDeadlineMs);
   std::string request;
   while (request.find("\r\n\r\n") == std::string::npos && request.size() < kMaxRequestBytes) {
     pollfd ready{fd, POLLIN, 0};
-    if (poll(&ready, 1, kIoTimeoutMs) <= 0) return;
+    if (poll(&ready, 1, MsLeft(deadline)) <= 0) return;
     char buffer[1024];
     const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
     if (n <= 0) return;
@@ -118,9 +143,11 @@ void HttpEndpoint::HandleConnection(int fd) {
     path = path.substr(0, path.find('?'));
     response = handler_(path);
   }
-  SendAll(fd, absl::StrCat("HTTP/1.0 ", response.status, " ", Reason(response.status),
-                           "\r\nContent-Type: ", response.content_type, "\r\nContent-Length: ",
-                           response.body.size(), "\r\nConnection: close\r\n\r\n", response.body));
+  SendAll(fd,
+          absl::StrCat("HTTP/1.0 ", response.status, " ", Reason(response.status),
+                       "\r\nContent-Type: ", response.content_type, "\r\nContent-Length: ",
+                       response.body.size(), "\r\nConnection: close\r\n\r\n", response.body),
+          deadline);
 }
 
 }  // namespace ftel

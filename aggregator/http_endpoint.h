@@ -7,12 +7,15 @@
 #ifndef FTEL_AGGREGATOR_HTTP_ENDPOINT_H_
 #define FTEL_AGGREGATOR_HTTP_ENDPOINT_H_
 
+#include <netinet/in.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace ftel {
 
@@ -21,6 +24,10 @@ struct HttpResponse {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
 };
+
+// "a.b.c.d:port" (IPv4; port 0 picks a free one) as a socket address;
+// InvalidArgument "must be IPv4-address:port or off, got '…'" otherwise.
+absl::StatusOr<sockaddr_in> ParseIpv4Listen(const std::string& listen);
 
 class HttpEndpoint {
  public:
