@@ -95,6 +95,16 @@ void AggregatorService::Process(const MqttMessage& message) {
         Reject(Rejection::kUndecodable, message.topic, "not a ftel.v1.ClusterDelta");
         return;
       }
+      // A member's ids end up in result topics: a peer's delta is held to
+      // the rule an agent's reports are.
+      for (const v1::NodeSnapshot& node : delta.nodes()) {
+        if (!IsValidId(node.identity().factory_id()) || !IsValidId(node.identity().node_id())) {
+          Reject(Rejection::kUndecodable, message.topic,
+                 absl::StrCat("cluster delta names an invalid node '", node.identity().factory_id(),
+                              "/", node.identity().node_id(), "'"));
+          return;
+        }
+      }
       for (const v1::NodeSnapshot& node : delta.nodes()) state_.MergeDelta(node);
       dirty_ = true;
       return;

@@ -92,6 +92,25 @@ TEST_F(AggregatorServiceTest, ForeignTopicIsRejected) {
   EXPECT_EQ(Rejected("unknown_topic"), 1u);
 }
 
+TEST_F(AggregatorServiceTest, ClusterDeltaWithAnInvalidNodeIdIsRejectedWhole) {
+  loaded_.config.set_shared_group("g");
+  loaded_.config.set_member_id("m1");
+  service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
+  v1::ClusterDelta delta;
+  delta.add_nodes()->mutable_identity()->set_factory_id("f9");
+  delta.mutable_nodes(0)->mutable_identity()->set_node_id("n1");
+  delta.add_nodes()->mutable_identity()->set_factory_id("a/#");  // would become a topic level
+  delta.mutable_nodes(1)->mutable_identity()->set_node_id("n1");
+  Send("ftel/v1/cluster/m2/delta", delta.SerializeAsString());
+  EXPECT_EQ(Rejected("undecodable"), 1u);
+  EXPECT_TRUE(service_->state().nodes().empty());
+
+  delta.mutable_nodes()->RemoveLast();
+  Send("ftel/v1/cluster/m2/delta", delta.SerializeAsString());
+  EXPECT_EQ(Rejected("undecodable"), 1u);
+  EXPECT_EQ(service_->state().nodes().count({"f9", "n1"}), 1u);
+}
+
 TEST_F(AggregatorServiceTest, GoodInputAfterBadInputStillCounts) {
   Send(report_topic_, "garbage that is not protobuf \xff");
   Send(report_topic_, GoodReport(1).SerializeAsString());
