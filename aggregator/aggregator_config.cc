@@ -34,8 +34,7 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
     config->set_outputs(v1::AggregatorConfig::JSON_AND_PROTOBUF);
   }
   config->set_state_file(ResolveRelativeTo(
-      config_dir, config->state_file().empty() ? "/var/lib/ftel-aggregator/aggregator.db"
-                                               : config->state_file()));
+      config_dir, config->state_file().empty() ? kDefaultStateFile : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
   if (config->member_id().empty()) config->set_member_id(config->broker().client_id());
 }

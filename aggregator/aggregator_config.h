@@ -14,6 +14,9 @@
 
 namespace ftel {
 
+// Where the aggregator keeps its state when the config does not say.
+inline constexpr char kDefaultStateFile[] = "/var/lib/ftel-aggregator/aggregator.db";
+
 struct LoadedAggregatorConfig {
   std::string path;
   v1::AggregatorConfig config;  // defaults applied

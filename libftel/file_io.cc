@@ -9,15 +9,17 @@
 
 namespace ftel {
 
+absl::Status ErrnoToStatus(const std::string& context, int err) {
+  std::string message = absl::StrCat(context, ": ", std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  if (err == ENOSPC) return absl::ResourceExhaustedError(message);
+  return absl::InternalError(message);
+}
+
 absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    std::string message = absl::StrCat(path, ": cannot open: ", std::strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(message);
-    if (err == EACCES) return absl::PermissionDeniedError(message);
-    return absl::InternalError(message);
-  }
+  if (!in) return ErrnoToStatus(absl::StrCat(path, ": cannot open"), errno);
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) return absl::InternalError(absl::StrCat(path, ": read failed"));

@@ -11,6 +11,10 @@ namespace ftel {
 // Reads the whole file. NotFound / PermissionDenied / Internal name the path.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
+// "context: strerror(err)" with the status code that fits errno `err`
+// (NotFound, PermissionDenied, ResourceExhausted, else Internal).
+absl::Status ErrnoToStatus(const std::string& context, int err);
+
 // Directory part of a path ("." for a bare file name).
 std::string DirName(const std::string& path);
 

@@ -11,17 +11,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "libftel/env.h"
+#include "libftel/file_io.h"
+#include "libftel/status_macros.h"
 
 namespace ftel {
 namespace {
-
-absl::Status PosixError(const std::string& context, int err) {
-  std::string message = absl::StrCat(context, ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
-  if (err == ENOSPC) return absl::ResourceExhaustedError(message);
-  return absl::InternalError(message);
-}
 
 class PosixWritableFile : public WritableFile {
  public:
@@ -33,7 +27,7 @@ class PosixWritableFile : public WritableFile {
       const ssize_t n = write(fd_, data.data(), data.size());
       if (n < 0) {
         if (errno == EINTR) continue;
-        return PosixError(absl::StrCat("write ", path_), errno);
+        return ErrnoToStatus(absl::StrCat("write ", path_), errno);
       }
       data.remove_prefix(static_cast<size_t>(n));
     }
@@ -41,7 +35,7 @@ class PosixWritableFile : public WritableFile {
   }
 
   absl::Status Sync() override {
-    if (fdatasync(fd_) != 0) return PosixError(absl::StrCat("fdatasync ", path_), errno);
+    if (fdatasync(fd_) != 0) return ErrnoToStatus(absl::StrCat("fdatasync ", path_), errno);
     return absl::OkStatus();
   }
 
@@ -55,7 +49,7 @@ class PosixEnv : public Env {
   absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(
       const std::string& path) override {
     const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (fd < 0) return PosixError(absl::StrCat("open ", path), errno);
+    if (fd < 0) return ErrnoToStatus(absl::StrCat("open ", path), errno);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
 
@@ -66,7 +60,7 @@ class PosixEnv : public Env {
   absl::StatusOr<std::string> ReadAt(const std::string& path, uint64_t offset,
                                      size_t length) override {
     const int fd = ReaderFd(path);
-    if (fd < 0) return PosixError(absl::StrCat("open ", path), errno);
+    if (fd < 0) return ErrnoToStatus(absl::StrCat("open ", path), errno);
     std::string data(length, '\0');
     size_t done = 0;
     while (done < length) {
@@ -74,7 +68,7 @@ class PosixEnv : public Env {
           pread(fd, data.data() + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
-        return PosixError(absl::StrCat("read ", path), errno);
+        return ErrnoToStatus(absl::StrCat("read ", path), errno);
       }
       if (n == 0) break;
       done += static_cast<size_t>(n);
@@ -85,7 +79,7 @@ class PosixEnv : public Env {
 
   absl::StatusOr<uint64_t> FileSize(const std::string& path) override {
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) return PosixError(absl::StrCat("stat ", path), errno);
+    if (stat(path.c_str(), &st) != 0) return ErrnoToStatus(absl::StrCat("stat ", path), errno);
     return static_cast<uint64_t>(st.st_size);
   }
 
@@ -93,7 +87,7 @@ class PosixEnv : public Env {
 
   absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     DIR* d = opendir(dir.c_str());
-    if (d == nullptr) return PosixError(absl::StrCat("opendir ", dir), errno);
+    if (d == nullptr) return ErrnoToStatus(absl::StrCat("opendir ", dir), errno);
     std::vector<std::string> names;
     errno = 0;
     while (dirent* entry = readdir(d)) {
@@ -103,19 +97,19 @@ class PosixEnv : public Env {
     const int err = errno;
     closedir(d);
     // readdir() returns null both at the end and on error; only errno tells.
-    if (err != 0) return PosixError(absl::StrCat("readdir ", dir), err);
+    if (err != 0) return ErrnoToStatus(absl::StrCat("readdir ", dir), err);
     return names;
   }
 
   absl::Status RemoveFile(const std::string& path) override {
     Forget(path);
-    if (unlink(path.c_str()) != 0) return PosixError(absl::StrCat("unlink ", path), errno);
+    if (unlink(path.c_str()) != 0) return ErrnoToStatus(absl::StrCat("unlink ", path), errno);
     return absl::OkStatus();
   }
 
   absl::Status Truncate(const std::string& path, uint64_t size) override {
     if (truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
-      return PosixError(absl::StrCat("truncate ", path), errno);
+      return ErrnoToStatus(absl::StrCat("truncate ", path), errno);
     }
     return absl::OkStatus();
   }
@@ -124,7 +118,7 @@ class PosixEnv : public Env {
     for (size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
       const std::string part = dir.substr(0, slash);
       if (mkdir(part.c_str(), 0750) != 0 && errno != EEXIST) {
-        return PosixError(absl::StrCat("mkdir ", part), errno);
+        return ErrnoToStatus(absl::StrCat("mkdir ", part), errno);
       }
       if (slash == std::string::npos) break;
     }
@@ -135,14 +129,14 @@ class PosixEnv : public Env {
     const std::string temp = path + ".tmp";
     {
       const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-      if (fd < 0) return PosixError(absl::StrCat("open ", temp), errno);
+      if (fd < 0) return ErrnoToStatus(absl::StrCat("open ", temp), errno);
       PosixWritableFile file(temp, fd);
-      if (absl::Status s = file.Append(contents); !s.ok()) return s;
-      if (absl::Status s = file.Sync(); !s.ok()) return s;
+      RETURN_IF_ERROR(file.Append(contents));
+      RETURN_IF_ERROR(file.Sync());
     }
     Forget(path);
     if (rename(temp.c_str(), path.c_str()) != 0) {
-      return PosixError(absl::StrCat("rename ", temp, " to ", path), errno);
+      return ErrnoToStatus(absl::StrCat("rename ", temp, " to ", path), errno);
     }
     return absl::OkStatus();
   }

@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
+#include "aggregator/aggregator_config.h"
 #include "aggregator/state_store.h"
 #include "libftel/proto_json.h"
 #include "tools/ftelctl/commands.h"
@@ -15,7 +16,7 @@
 namespace ftel {
 
 int RunHistory(const CommandLine& args) {
-  const std::string path = args.Get("state-file", "/var/lib/ftel-aggregator/aggregator.db");
+  const std::string path = args.Get("state-file", kDefaultStateFile);
   const std::string kind = args.Get("kind", "fleet");
   const std::string key = args.Get("key", kind == "fleet" ? "all" : "");
   const std::string granularity = args.Get("granularity", "hour");
