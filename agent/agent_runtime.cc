@@ -14,6 +14,10 @@ constexpr absl::Duration kStatusTimeout = absl::Seconds(5);
 // Upper bound on how long the loop sleeps, so a stop request is seen promptly.
 constexpr int64_t kMaxSleepMs = 200;
 constexpr int64_t kDrainOnStopMs = 3000;
+// How often the loop deletes acknowledged segments and persists the
+// watermark (Spool::Tidy): often enough to bound the disk a replay holds,
+// rarely enough to stay off the publishing path.
+constexpr int64_t kTidyEveryMs = 500;
 
 // Report field 7 (is_historical) as a varint "true". Appended to an encoded
 // Report it sets the flag without decoding: for a scalar field the last value
@@ -171,6 +175,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   int64_t next_tick = window_start + interval_ms;
   uint64_t sequence = spool_->last_id();
   int64_t next_connect_ms = 0;
+  int64_t next_tidy_ms = 0;
   transport_->SetConnectionLostHandler([this](const std::string& cause) {
     LogWarning(absl::StrCat("broker connection lost: ", cause));
     connection_lost_ = true;
@@ -195,8 +200,11 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       next_tick = window_end + interval_ms;
     }
     Pump();
-    if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
-      LogError(absl::StrCat("spool: ", tidied.message()));
+    if (now >= next_tidy_ms) {
+      if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
+        LogError(absl::StrCat("spool: ", tidied.message()));
+      }
+      next_tidy_ms = now + kTidyEveryMs;
     }
     int64_t wake_at = next_tick;
     if (!transport_->IsConnected()) wake_at = std::min(wake_at, next_connect_ms);
