@@ -21,6 +21,7 @@
 #include "tests/integration/two_factory_fleet.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
+#include "tests/support/http_get.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/topic_recorder.h"
 
@@ -240,26 +241,6 @@ TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {
   EXPECT_THAT(results, HasSubstr("\"factory_id\":\"alpha\""));
   EXPECT_THAT(results,
               HasSubstr("\"declared\":{\"numerator\":3,\"denominator\":5,\"percent\":60}"));
-}
-
-// GET `path` from 127.0.0.1:port; "" if the connection fails.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";
-    (void)send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    char buffer[4096];
-    for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
-      response.append(buffer, static_cast<size_t>(n));
-    }
-  }
-  close(fd);
-  return response;
 }
 
 TEST_F(EndToEndTest, MetricsAndHealthAreServedOverHttp) {
