@@ -3,11 +3,11 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/broker_config_rules.h"
-#include "libftel/content_hash.h"
-#include "libftel/file_io.h"
-#include "libftel/topic_scheme.h"
-#include "libftel/yaml_proto_loader.h"
+#include "libftel/config/broker_config_rules.h"
+#include "libftel/config/yaml_proto_loader.h"
+#include "libftel/mqtt/topic_scheme.h"
+#include "libftel/platform/content_hash.h"
+#include "libftel/platform/file_io.h"
 
 namespace ftel {
 namespace {

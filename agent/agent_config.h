@@ -9,11 +9,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "agent/kpi_source.h"
-#include "agent/spool.h"
+#include "agent/sources/kpi_source.h"
+#include "agent/spool/spool.h"
 #include "ftel/v1/agent_config.pb.h"
-#include "libftel/config_problems.h"
-#include "libftel/scenario_catalogue.h"
+#include "libftel/config/config_problems.h"
+#include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
 

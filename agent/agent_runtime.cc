@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/broker_config_rules.h"
-#include "libftel/log.h"
-#include "libftel/status_macros.h"
+#include "libftel/mqtt/connect_options.h"
+#include "libftel/platform/log.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
 namespace {
@@ -76,7 +76,7 @@ bool AgentRuntime::TryConnect() {
   absl::StatusOr<MqttConnectOptions> options = ConnectOptionsFor(broker, uri);
   absl::Status connected = options.status();
   if (options.ok()) {
-    // A fresh Will per CONNECT (DESIGN.md decision 5).
+    // A fresh Will per CONNECT (docs/design.md decision 5).
     options->will = MqttMessage{
         status_topic_, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
     connected = transport_->Connect(*options);

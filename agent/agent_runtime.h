@@ -19,13 +19,13 @@
 #include "absl/status/status.h"
 #include "agent/agent_config.h"
 #include "agent/sampler.h"
-#include "agent/spool.h"
+#include "agent/spool/spool.h"
 #include "ftel/v1/status.pb.h"
-#include "libftel/clock.h"
-#include "libftel/mqtt_transport.h"
-#include "libftel/reconnect_backoff.h"
-#include "libftel/shutdown_signal.h"
-#include "libftel/topic_scheme.h"
+#include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/mqtt/reconnect_backoff.h"
+#include "libftel/mqtt/topic_scheme.h"
+#include "libftel/platform/clock.h"
+#include "libftel/platform/shutdown_signal.h"
 
 namespace ftel {
 

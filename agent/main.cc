@@ -15,13 +15,13 @@
 #include "agent/agent_runtime.h"
 #include "agent/node_session.h"
 #include "agent/sampler.h"
-#include "agent/spool.h"
-#include "libftel/clock.h"
-#include "libftel/daemon_args.h"
-#include "libftel/env.h"
-#include "libftel/log.h"
-#include "libftel/paho_mqtt_transport.h"
-#include "libftel/shutdown_signal.h"
+#include "agent/spool/spool.h"
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
+#include "libftel/platform/clock.h"
+#include "libftel/platform/daemon_args.h"
+#include "libftel/platform/env.h"
+#include "libftel/platform/log.h"
+#include "libftel/platform/shutdown_signal.h"
 
 namespace {
 

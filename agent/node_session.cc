@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "libftel/status_macros.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "libftel/env.h"
+#include "libftel/platform/env.h"
 
 namespace ftel {
 

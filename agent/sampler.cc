@@ -1,8 +1,8 @@
 #include "agent/sampler.h"
 
 #include "absl/strings/str_cat.h"
-#include "agent/spool.h"
-#include "libftel/config_problems.h"
+#include "agent/spool/spool.h"
+#include "libftel/config/config_problems.h"
 
 namespace ftel {
 

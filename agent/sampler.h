@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/agent_config.h"
-#include "agent/kpi_source.h"
+#include "agent/sources/kpi_source.h"
 #include "ftel/v1/report.pb.h"
 
 namespace ftel {

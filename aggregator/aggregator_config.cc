@@ -3,10 +3,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "aggregator/http_endpoint.h"
-#include "libftel/broker_config_rules.h"
-#include "libftel/file_io.h"
-#include "libftel/yaml_proto_loader.h"
+#include "aggregator/outputs/http_endpoint.h"
+#include "libftel/config/broker_config_rules.h"
+#include "libftel/config/yaml_proto_loader.h"
+#include "libftel/platform/file_io.h"
 
 namespace ftel {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "ftel/v1/aggregator_config.pb.h"
-#include "libftel/config_problems.h"
-#include "libftel/scenario_catalogue.h"
+#include "libftel/config/config_problems.h"
+#include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
 

@@ -4,13 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "aggregator/penetration_engine.h"
+#include "aggregator/engine/penetration_engine.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
-#include "libftel/broker_config_rules.h"
-#include "libftel/log.h"
-#include "libftel/proto_json.h"
-#include "libftel/reconnect_backoff.h"
+#include "libftel/mqtt/connect_options.h"
+#include "libftel/mqtt/reconnect_backoff.h"
+#include "libftel/platform/log.h"
+#include "libftel/schema/proto_json.h"
 
 namespace ftel {
 namespace {

@@ -19,15 +19,15 @@
 
 #include "absl/status/status.h"
 #include "aggregator/aggregator_config.h"
-#include "aggregator/fleet_state.h"
-#include "aggregator/input_validator.h"
-#include "aggregator/metrics_exporter.h"
-#include "aggregator/penetration_engine.h"
-#include "aggregator/state_store.h"
-#include "libftel/clock.h"
-#include "libftel/mqtt_transport.h"
-#include "libftel/shutdown_signal.h"
-#include "libftel/topic_scheme.h"
+#include "aggregator/engine/penetration_engine.h"
+#include "aggregator/input/input_validator.h"
+#include "aggregator/outputs/metrics_exporter.h"
+#include "aggregator/state/fleet_state.h"
+#include "aggregator/state/state_store.h"
+#include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/mqtt/topic_scheme.h"
+#include "libftel/platform/clock.h"
+#include "libftel/platform/shutdown_signal.h"
 
 namespace ftel {
 

@@ -8,14 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/aggregator_service.h"
-#include "aggregator/http_endpoint.h"
-#include "aggregator/metrics_exporter.h"
-#include "aggregator/state_store.h"
-#include "libftel/clock.h"
-#include "libftel/daemon_args.h"
-#include "libftel/log.h"
-#include "libftel/paho_mqtt_transport.h"
-#include "libftel/shutdown_signal.h"
+#include "aggregator/outputs/http_endpoint.h"
+#include "aggregator/outputs/metrics_exporter.h"
+#include "aggregator/state/state_store.h"
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
+#include "libftel/platform/clock.h"
+#include "libftel/platform/daemon_args.h"
+#include "libftel/platform/log.h"
+#include "libftel/platform/shutdown_signal.h"
 
 int main(int argc, char** argv) {
   ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();

@@ -15,9 +15,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "aggregator/fleet_state.h"
-#include "aggregator/input_validator.h"
-#include "aggregator/penetration_engine.h"
+#include "aggregator/engine/penetration_engine.h"
+#include "aggregator/input/input_validator.h"
+#include "aggregator/state/fleet_state.h"
 #include "bench/typical_report.h"
 
 namespace ftel {

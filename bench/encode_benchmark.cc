@@ -1,7 +1,7 @@
 // Encode: reports per second and KPI samples per second on one core for the
 // typical report (40 scenarios, 20 work units), and the decode+validate cost
 // the aggregator pays for the same bytes.
-#include "aggregator/input_validator.h"
+#include "aggregator/input/input_validator.h"
 #include "bench/typical_report.h"
 #include "benchmark/benchmark.h"
 

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ftel/v1/report.pb.h"
-#include "libftel/scenario_catalogue.h"
+#include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
 

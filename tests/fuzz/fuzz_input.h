@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "libftel/mqtt_transport.h"
+#include "libftel/mqtt/mqtt_transport.h"
 
 namespace ftel {
 

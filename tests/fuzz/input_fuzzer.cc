@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "aggregator/fleet_state.h"
-#include "aggregator/input_validator.h"
-#include "aggregator/penetration_engine.h"
-#include "libftel/proto_json.h"
+#include "aggregator/engine/penetration_engine.h"
+#include "aggregator/input/input_validator.h"
+#include "aggregator/state/fleet_state.h"
+#include "libftel/schema/proto_json.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace {

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "agent/agent_runtime.h"
 #include "gtest/gtest.h"
-#include "libftel/file_io.h"
-#include "libftel/paho_mqtt_transport.h"
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
+#include "libftel/platform/file_io.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/temp_dir.h"
 

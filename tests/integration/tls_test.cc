@@ -19,7 +19,7 @@
 #include "ftel/v1/status.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "libftel/mqtt_transport.h"
+#include "libftel/mqtt/mqtt_transport.h"
 #include "tests/integration/cell_agent_config.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"

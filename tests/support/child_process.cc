@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "libftel/file_io.h"
+#include "libftel/platform/file_io.h"
 
 namespace ftel {
 

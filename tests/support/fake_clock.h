@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "libftel/clock.h"
+#include "libftel/platform/clock.h"
 
 namespace ftel {
 

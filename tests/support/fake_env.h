@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-#include "libftel/env.h"
+#include "libftel/platform/env.h"
 
 namespace ftel {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "libftel/mqtt_transport.h"
+#include "libftel/mqtt/mqtt_transport.h"
 
 namespace ftel {
 

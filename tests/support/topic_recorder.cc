@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/paho_mqtt_transport.h"
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
 
 namespace ftel {
 

@@ -13,8 +13,8 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "ftel/v1/status.pb.h"
-#include "libftel/mqtt_transport.h"
-#include "libftel/proto_json.h"
+#include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/schema/proto_json.h"
 
 namespace ftel {
 

@@ -5,7 +5,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "libftel/file_io.h"
+#include "libftel/platform/file_io.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {

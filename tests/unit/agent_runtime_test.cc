@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "libftel/topic_scheme.h"
+#include "libftel/mqtt/topic_scheme.h"
 #include "tests/support/fake_env.h"
 #include "tests/support/fake_mqtt_transport.h"
 #include "tests/unit/test_agent_config.h"

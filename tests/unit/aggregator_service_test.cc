@@ -3,7 +3,7 @@
 #include <set>
 
 #include "gtest/gtest.h"
-#include "libftel/proto_json.h"
+#include "libftel/schema/proto_json.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_mqtt_transport.h"
 #include "tests/support/temp_dir.h"

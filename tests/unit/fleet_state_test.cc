@@ -1,4 +1,4 @@
-#include "aggregator/fleet_state.h"
+#include "aggregator/state/fleet_state.h"
 
 #include <set>
 #include <string>

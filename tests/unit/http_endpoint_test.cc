@@ -1,5 +1,5 @@
 // The operators' HTTP endpoint against real loopback sockets.
-#include "aggregator/http_endpoint.h"
+#include "aggregator/outputs/http_endpoint.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -1,4 +1,4 @@
-#include "aggregator/input_validator.h"
+#include "aggregator/input/input_validator.h"
 
 #include <cmath>
 #include <functional>

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/numbers.h"
-#include "aggregator/metrics_exporter.h"
+#include "aggregator/outputs/metrics_exporter.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 

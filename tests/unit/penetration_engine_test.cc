@@ -1,4 +1,4 @@
-#include "aggregator/penetration_engine.h"
+#include "aggregator/engine/penetration_engine.h"
 
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"

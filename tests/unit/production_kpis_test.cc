@@ -1,4 +1,4 @@
-#include "aggregator/production_kpis.h"
+#include "aggregator/kpi/production_kpis.h"
 
 #include "gtest/gtest.h"
 

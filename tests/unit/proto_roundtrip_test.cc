@@ -4,7 +4,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "libftel/proto_json.h"
+#include "libftel/schema/proto_json.h"
 
 namespace ftel {
 namespace {

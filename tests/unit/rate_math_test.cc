@@ -1,4 +1,4 @@
-#include "aggregator/rate_math.h"
+#include "aggregator/kpi/rate_math.h"
 
 #include "gtest/gtest.h"
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "aggregator/penetration_engine.h"
+#include "aggregator/engine/penetration_engine.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 

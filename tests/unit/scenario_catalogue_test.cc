@@ -1,4 +1,4 @@
-#include "libftel/scenario_catalogue.h"
+#include "libftel/schema/scenario_catalogue.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

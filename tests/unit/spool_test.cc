@@ -1,4 +1,4 @@
-#include "agent/spool.h"
+#include "agent/spool/spool.h"
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"

@@ -1,8 +1,8 @@
-#include "aggregator/state_store.h"
+#include "aggregator/state/state_store.h"
 
-#include "aggregator/penetration_engine.h"
+#include "aggregator/engine/penetration_engine.h"
 #include "gtest/gtest.h"
-#include "libftel/proto_json.h"
+#include "libftel/schema/proto_json.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {

@@ -1,4 +1,4 @@
-#include "libftel/topic_scheme.h"
+#include "libftel/mqtt/topic_scheme.h"
 
 #include "gtest/gtest.h"
 

@@ -8,9 +8,9 @@
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
 #include "ftel/v1/summary.pb.h"
-#include "libftel/proto_json.h"
-#include "libftel/shutdown_signal.h"
-#include "libftel/topic_scheme.h"
+#include "libftel/mqtt/topic_scheme.h"
+#include "libftel/platform/shutdown_signal.h"
+#include "libftel/schema/proto_json.h"
 #include "tools/ftelctl/commands.h"
 #include "tools/ftelctl/subscription.h"
 

@@ -11,9 +11,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "ftel/v1/summary.pb.h"
-#include "libftel/proto_json.h"
-#include "libftel/shutdown_signal.h"
-#include "libftel/topic_scheme.h"
+#include "libftel/mqtt/topic_scheme.h"
+#include "libftel/platform/shutdown_signal.h"
+#include "libftel/schema/proto_json.h"
 #include "tools/ftelctl/commands.h"
 #include "tools/ftelctl/subscription.h"
 

@@ -9,8 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "aggregator/aggregator_config.h"
-#include "aggregator/state_store.h"
-#include "libftel/proto_json.h"
+#include "aggregator/state/state_store.h"
+#include "libftel/schema/proto_json.h"
 #include "tools/ftelctl/commands.h"
 
 namespace ftel {

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/paho_mqtt_transport.h"
-#include "libftel/status_macros.h"
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
 

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "libftel/mqtt_transport.h"
+#include "libftel/mqtt/mqtt_transport.h"
 
 namespace ftel {
 

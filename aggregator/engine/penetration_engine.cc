@@ -1,0 +1,292 @@
+#include "aggregator/engine/penetration_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+
+#include "aggregator/kpi/production_kpis.h"
+#include "aggregator/kpi/rate_math.h"
+#include "libftel/mqtt/topic_scheme.h"
+
+namespace ftel {
+namespace {
+
+struct Coverage {
+  bool built = false;
+  bool declared = false;
+  bool observed = false;
+  std::string link;
+};
+
+struct LinkCounts {
+  double built = 0;
+  double declared = 0;
+  double observed = 0;
+};
+
+// One factory's counts, merged over its nodes, before any ratio is taken.
+struct FactoryFacts {
+  v1::FactorySummary summary;
+  double built = 0;
+  double declared = 0;
+  double observed = 0;
+  std::map<std::string, LinkCounts> links;
+  v1::InventoryCounts inventory;
+  ElementTotals totals;
+  double covered_ms = 0;
+  double span_ms = 0;
+};
+
+// Time covered by a node's windows in the horizon, and the time from the
+// first of them to its newest window's end: the share of the time its agent
+// should have reported on that did arrive.
+void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
+  if (!node.has_report || node.windows.empty()) return;
+  int64_t first_start = node.latest.window_start_ms();
+  for (const auto& [id, window] : node.windows) {
+    *covered_ms += static_cast<double>(window.end_ms - window.start_ms);
+    first_start = std::min(first_start, window.start_ms);
+  }
+  *span_ms += static_cast<double>(node.latest.window_end_ms() - first_start);
+}
+
+void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
+  to->set_terminals(to->terminals() + from.terminals());
+  to->set_ai_capable_terminals(to->ai_capable_terminals() + from.ai_capable_terminals());
+  to->set_key_equipment(to->key_equipment() + from.key_equipment());
+  to->set_ai_enabled_key_equipment(to->ai_enabled_key_equipment() +
+                                   from.ai_enabled_key_equipment());
+  to->set_industrial_software(to->industrial_software() + from.industrial_software());
+  to->set_vertical_models(to->vertical_models() + from.vertical_models());
+  to->set_industrial_agents(to->industrial_agents() + from.industrial_agents());
+}
+
+}  // namespace
+
+// One factory's counts and summary from its nodes (they are adjacent in the
+// state's map, which is ordered by factory id).
+struct ResultsCache::Facts : FactoryFacts {};
+
+namespace {
+
+FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_id) {
+  FactoryFacts facts;
+  // Scenario coverage merged over the nodes of the factory, by scenario id.
+  std::map<std::string, Coverage> catalogue_coverage;
+  std::map<std::string, Coverage> custom_coverage;
+  v1::FactorySummary& summary = facts.summary;
+  summary.set_factory_id(factory_id);
+  for (auto it = state.nodes().lower_bound({factory_id, ""});
+       it != state.nodes().end() && it->first.first == factory_id; ++it) {
+    const NodeRecord& node = it->second;
+    if (!node.identity.factory_name().empty())
+      summary.set_factory_name(node.identity.factory_name());
+    if (!node.identity.sector().empty()) summary.set_sector(node.identity.sector());
+    if (!node.identity.region().empty()) summary.set_region(node.identity.region());
+    summary.set_nodes(summary.nodes() + 1);
+    if (node.online()) summary.set_nodes_online(summary.nodes_online() + 1);
+    summary.set_reports(summary.reports() + node.reports);
+    summary.set_duplicates(summary.duplicates() + node.duplicates);
+    for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
+    AddCoverage(node, &facts.covered_ms, &facts.span_ms);
+    if (!node.has_report) continue;
+    const v1::AgentHealth& health = node.latest.health();
+    summary.set_agent_spool_pending(summary.agent_spool_pending() + health.spool_pending());
+    summary.set_agent_dropped(summary.agent_dropped() + health.dropped_full() +
+                              health.dropped_expired());
+    summary.set_last_window_end_ms(
+        std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
+    AddInventory(node.latest.inventory(), &facts.inventory);
+    for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
+      Coverage& c =
+          s.has_custom_id() ? custom_coverage[s.custom_id()] : catalogue_coverage[s.catalogue_id()];
+      c.built |= s.built();
+      c.declared |= s.built() && s.ai_declared();
+      c.observed |= s.built() && s.evidence().inference_count() > 0;
+      c.link = s.link();
+    }
+  }
+  for (const auto& [id, c] : catalogue_coverage) {
+    if (!c.built) continue;
+    facts.built += 1;
+    facts.declared += c.declared;
+    facts.observed += c.observed;
+    LinkCounts& link = facts.links[c.link];
+    link.built += 1;
+    link.declared += c.declared;
+    link.observed += c.observed;
+  }
+  for (const auto& [id, c] : custom_coverage) {
+    summary.set_custom_built(summary.custom_built() + c.built);
+    summary.set_custom_ai_declared(summary.custom_ai_declared() + c.declared);
+    summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
+  }
+  summary.set_online(summary.nodes_online() > 0);
+  *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
+  *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
+  const v1::InventoryCounts& inv = facts.inventory;
+  *summary.mutable_terminals() = MakeRatio(inv.ai_capable_terminals(), inv.terminals());
+  *summary.mutable_key_equipment() = MakeRatio(inv.ai_enabled_key_equipment(), inv.key_equipment());
+  summary.set_vertical_models(inv.vertical_models());
+  summary.set_industrial_agents(inv.industrial_agents());
+  summary.set_industrial_software(inv.industrial_software());
+  *summary.mutable_production() = facts.totals.ToKpis();
+  *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
+  return facts;
+}
+
+bool IsStale(const v1::FactorySummary& summary, int64_t now_ms, int64_t stale_after_ms) {
+  return summary.last_window_end_ms() == 0 ||
+         now_ms - summary.last_window_end_ms() > stale_after_ms;
+}
+
+v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
+                                const std::vector<const FactoryFacts*>& members) {
+  v1::GroupSummary group;
+  group.set_kind(kind);
+  group.set_key(key);
+  RatePairs declared;
+  RatePairs observed;
+  RatePairs declared_fresh;
+  RatePairs observed_fresh;
+  v1::InventoryCounts inventory;
+  ElementTotals totals;
+  double received = 0;
+  double expected = 0;
+  for (const FactoryFacts* facts : members) {
+    received += facts->covered_ms;
+    expected += facts->span_ms;
+    group.set_agent_dropped(group.agent_dropped() + facts->summary.agent_dropped());
+    group.set_factories(group.factories() + 1);
+    if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
+    declared.emplace_back(facts->declared, facts->built);
+    observed.emplace_back(facts->observed, facts->built);
+    if (facts->summary.stale()) {
+      group.set_factories_stale(group.factories_stale() + 1);
+    } else {
+      declared_fresh.emplace_back(facts->declared, facts->built);
+      observed_fresh.emplace_back(facts->observed, facts->built);
+    }
+    AddInventory(facts->inventory, &inventory);
+    totals.Add(facts->totals);
+  }
+  *group.mutable_declared() = PenetrationOf(declared);
+  *group.mutable_observed() = PenetrationOf(observed);
+  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
+  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
+  *group.mutable_terminals() = MakeRatio(inventory.ai_capable_terminals(), inventory.terminals());
+  *group.mutable_key_equipment() =
+      MakeRatio(inventory.ai_enabled_key_equipment(), inventory.key_equipment());
+  group.set_vertical_models(inventory.vertical_models());
+  group.set_industrial_agents(inventory.industrial_agents());
+  group.set_industrial_software(inventory.industrial_software());
+  *group.mutable_production() = totals.ToKpis();
+  *group.mutable_completeness() = MakeRatio(received, expected);
+  return group;
+}
+
+template <typename FactsMap>
+v1::GroupSummary SummarizeLink(const CatalogueLink& link, const FactsMap& factories) {
+  v1::GroupSummary group;
+  group.set_kind("link");
+  group.set_key(link.id);
+  group.set_name(link.name_en);
+  RatePairs declared;
+  RatePairs observed;
+  RatePairs declared_fresh;
+  RatePairs observed_fresh;
+  for (const auto& [id, facts] : factories) {
+    auto it = facts.links.find(link.id);
+    if (it == facts.links.end() || it->second.built == 0) continue;
+    group.set_factories(group.factories() + 1);
+    if (facts.summary.online()) group.set_factories_online(group.factories_online() + 1);
+    declared.emplace_back(it->second.declared, it->second.built);
+    observed.emplace_back(it->second.observed, it->second.built);
+    if (facts.summary.stale()) {
+      group.set_factories_stale(group.factories_stale() + 1);
+    } else {
+      declared_fresh.emplace_back(it->second.declared, it->second.built);
+      observed_fresh.emplace_back(it->second.observed, it->second.built);
+    }
+  }
+  *group.mutable_declared() = PenetrationOf(declared);
+  *group.mutable_observed() = PenetrationOf(observed);
+  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
+  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
+  return group;
+}
+
+}  // namespace
+
+ResultsCache::ResultsCache(const ScenarioCatalogue& catalogue, int64_t stale_after_ms)
+    : catalogue_(catalogue), stale_after_ms_(stale_after_ms) {}
+
+ResultsCache::~ResultsCache() = default;
+
+std::shared_ptr<const FleetResults> ResultsCache::Update(
+    const FleetState& state, const std::set<std::string>& changed_factories, int64_t now_ms,
+    std::vector<std::string>* changed_out) {
+  std::vector<std::string> changed;
+  for (const std::string& factory_id : changed_factories) {
+    auto first = state.nodes().lower_bound({factory_id, ""});
+    if (first == state.nodes().end() || first->first.first != factory_id) {
+      facts_.erase(factory_id);
+      continue;
+    }
+    Facts& facts = facts_[factory_id];
+    static_cast<FactoryFacts&>(facts) = CollectFactory(state, factory_id);
+    facts.summary.set_stale(IsStale(facts.summary, now_ms, stale_after_ms_));
+    facts.summary.set_computed_at_ms(now_ms);
+    changed.push_back(factory_id);
+  }
+  // Staleness moves with the clock alone. A factory rebuilt above has its
+  // current staleness already, so none is listed twice.
+  for (auto& [factory_id, facts] : facts_) {
+    const bool stale = IsStale(facts.summary, now_ms, stale_after_ms_);
+    if (stale == facts.summary.stale()) continue;
+    facts.summary.set_stale(stale);
+    facts.summary.set_computed_at_ms(now_ms);
+    changed.push_back(factory_id);
+  }
+
+  auto results = std::make_shared<FleetResults>();
+  std::map<std::string, std::vector<const FactoryFacts*>> sectors;
+  std::map<std::string, std::vector<const FactoryFacts*>> regions;
+  std::vector<const FactoryFacts*> all;
+  all.reserve(facts_.size());
+  results->factories.reserve(facts_.size());
+  for (const auto& [id, facts] : facts_) {
+    results->factories.push_back(facts.summary);
+    sectors[TopicLevelFor(facts.summary.sector())].push_back(&facts);
+    regions[TopicLevelFor(facts.summary.region())].push_back(&facts);
+    all.push_back(&facts);
+  }
+  for (const CatalogueLink& link : catalogue_.links()) {
+    results->groups.push_back(SummarizeLink(link, facts_));
+  }
+  for (const auto& [key, members] : sectors) {
+    results->groups.push_back(SummarizeGroup("sector", key, members));
+    results->groups.back().set_name(members.front()->summary.sector());
+  }
+  for (const auto& [key, members] : regions) {
+    results->groups.push_back(SummarizeGroup("region", key, members));
+    results->groups.back().set_name(members.front()->summary.region());
+  }
+  for (v1::GroupSummary& group : results->groups) group.set_computed_at_ms(now_ms);
+  results->fleet = SummarizeGroup("fleet", "all", all);
+  results->fleet.set_computed_at_ms(now_ms);
+  if (changed_out != nullptr) *changed_out = std::move(changed);
+  return results;
+}
+
+FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& catalogue,
+                            int64_t now_ms, int64_t stale_after_ms) {
+  std::set<std::string> all;
+  for (const auto& [key, node] : state.nodes()) all.insert(key.first);
+  ResultsCache cache(catalogue, stale_after_ms);
+  return *cache.Update(state, all, now_ms);
+}
+
+}  // namespace ftel

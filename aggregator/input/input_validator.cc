@@ -1,0 +1,191 @@
+#include "aggregator/input/input_validator.h"
+
+#include <cmath>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace ftel {
+namespace {
+
+constexpr uint32_t kSchemaVersion = 1;
+constexpr int64_t kMaxWindowMs = 7LL * 24 * 3600 * 1000;
+// 2020-01-01T00:00:00Z: an earlier window comes from a box whose clock was
+// never set (no RTC, no NTP yet), not from the past.
+constexpr int64_t kEarliestPlausibleMs = 1577836800000LL;
+
+ValidationResult Reject(Rejection reason, std::string detail) {
+  ValidationResult result;
+  result.rejection = reason;
+  result.detail = std::move(detail);
+  return result;
+}
+
+bool Fail(ValidationResult* result, Rejection reason, std::string detail) {
+  result->kind = ValidationResult::Kind::kRejected;
+  result->rejection = reason;
+  result->detail = std::move(detail);
+  return false;
+}
+
+bool BadNumber(double value) { return !std::isfinite(value) || value < 0; }
+
+}  // namespace
+
+const char* RejectionName(Rejection reason) {
+  switch (reason) {
+    case Rejection::kTooLarge:
+      return "too_large";
+    case Rejection::kUnknownTopic:
+      return "unknown_topic";
+    case Rejection::kUndecodable:
+      return "undecodable";
+    case Rejection::kSchemaVersion:
+      return "schema_version";
+    case Rejection::kIdentityMismatch:
+      return "identity_mismatch";
+    case Rejection::kBadWindow:
+      return "bad_window";
+    case Rejection::kClockSkew:
+      return "clock_skew";
+    case Rejection::kNegativeValue:
+      return "negative_value";
+    case Rejection::kInconsistentCounts:
+      return "inconsistent_counts";
+    case Rejection::kUnknownScenario:
+      return "unknown_scenario";
+    case Rejection::kBadStatus:
+      return "bad_status";
+  }
+  return "unknown";
+}
+
+Rejection RejectionByIndex(int index) { return static_cast<Rejection>(index); }
+
+ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t now_ms) const {
+  if (message.payload.size() > limits_.max_payload_bytes) {
+    return Reject(Rejection::kTooLarge,
+                  absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
+  }
+  const std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
+  if (!topic.has_value()) return Reject(Rejection::kUnknownTopic, "not an ftel node topic");
+  ValidationResult result;
+  if (topic->kind == NodeTopicKind::kStatus) {
+    // An empty retained payload clears a status; there is nothing to apply.
+    if (message.payload.empty()) {
+      result.kind = ValidationResult::Kind::kStatusCleared;
+      return result;
+    }
+    v1::NodeStatus& status = result.status;
+    if (!status.ParseFromString(message.payload)) {
+      return Reject(Rejection::kUndecodable, "not a ftel.v1.NodeStatus");
+    }
+    if (status.schema_version() != kSchemaVersion) {
+      return Reject(Rejection::kSchemaVersion,
+                    absl::StrCat("schema_version ", status.schema_version()));
+    }
+    if (status.identity().factory_id() != topic->factory_id ||
+        status.identity().node_id() != topic->node_id) {
+      return Reject(Rejection::kIdentityMismatch,
+                    absl::StrCat("payload names ", status.identity().factory_id(), "/",
+                                 status.identity().node_id()));
+    }
+    if (status.state() != v1::NodeStatus::ONLINE && status.state() != v1::NodeStatus::OFFLINE) {
+      return Reject(Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");
+    }
+    result.kind = ValidationResult::Kind::kStatus;
+    return result;
+  }
+  v1::Report& report = result.report;
+  if (!report.ParseFromString(message.payload)) {
+    return Reject(Rejection::kUndecodable, "not a ftel.v1.Report");
+  }
+  if (report.schema_version() != kSchemaVersion) {
+    return Reject(Rejection::kSchemaVersion,
+                  absl::StrCat("schema_version ", report.schema_version()));
+  }
+  if (report.identity().factory_id() != topic->factory_id ||
+      report.identity().node_id() != topic->node_id) {
+    return Reject(Rejection::kIdentityMismatch,
+                  absl::StrCat("payload names ", report.identity().factory_id(), "/",
+                               report.identity().node_id()));
+  }
+  if (!CheckReport(report, now_ms, &result)) return result;
+  result.kind = ValidationResult::Kind::kReport;
+  return result;
+}
+
+bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
+                                 ValidationResult* result) const {
+  const int64_t start = report.window_start_ms();
+  const int64_t end = report.window_end_ms();
+  // Unsigned: the length of a window from a wild start must not overflow.
+  if (end <= start ||
+      static_cast<uint64_t>(end) - static_cast<uint64_t>(start) > uint64_t{kMaxWindowMs}) {
+    return Fail(result, Rejection::kBadWindow,
+                absl::StrCat("window [", start, ", ", end, ") is empty or longer than 7 days"));
+  }
+  if (start < kEarliestPlausibleMs) {
+    return Fail(
+        result, Rejection::kClockSkew,
+        absl::StrCat("window starts at ", start, ", before 2020: the box's clock is not set"));
+  }
+  if (end > now_ms + limits_.max_clock_skew_ms) {
+    return Fail(
+        result, Rejection::kClockSkew,
+        absl::StrCat("window ends at ", end, ", ", end - now_ms, " ms after the aggregator's now"));
+  }
+  std::set<std::string> ids;
+  for (const v1::ScenarioCoverage& s : report.scenarios()) {
+    const std::string& id = s.has_custom_id() ? s.custom_id() : s.catalogue_id();
+    if (id.empty() || !ids.insert((s.has_custom_id() ? "custom:" : "") + id).second) {
+      return Fail(result, Rejection::kInconsistentCounts,
+                  absl::StrCat("scenario id '", id, "' is empty or repeated"));
+    }
+    if (s.ai_declared() && !s.built()) {
+      return Fail(result, Rejection::kInconsistentCounts,
+                  absl::StrCat("scenario ", id, " declares AI but is not built"));
+    }
+    if (s.has_custom_id()) {
+      if (catalogue_->FindLink(s.link()) == nullptr) {
+        return Fail(result, Rejection::kUnknownScenario,
+                    absl::StrCat("custom scenario ", id, " has unknown link '", s.link(), "'"));
+      }
+      continue;
+    }
+    const CatalogueScenario* known = catalogue_->Find(id);
+    if (known == nullptr || known->link_id != s.link()) {
+      return Fail(result, Rejection::kUnknownScenario,
+                  absl::StrCat("scenario ", id, " with link '", s.link(),
+                               "' is not in the catalogue ", catalogue_->version()));
+    }
+  }
+  const v1::InventoryCounts& inv = report.inventory();
+  if (inv.ai_capable_terminals() > inv.terminals() ||
+      inv.ai_enabled_key_equipment() > inv.key_equipment()) {
+    return Fail(result, Rejection::kInconsistentCounts,
+                "more AI-capable terminals or AI-enabled equipment than there are");
+  }
+  for (const v1::WorkUnitElements& e : report.work_units()) {
+    for (double value :
+         {e.planned_busy_time_s(), e.actual_production_time_s(), e.planned_run_time_per_unit_s(),
+          e.time_between_failures_s(), e.time_to_restoration_s(), e.energy_kwh()}) {
+      if (BadNumber(value)) {
+        return Fail(result, Rejection::kNegativeValue,
+                    absl::StrCat("work unit ", e.work_unit_id(),
+                                 " has a negative or non-finite time or energy"));
+      }
+    }
+    if (e.actual_production_time_s() > e.planned_busy_time_s() ||
+        e.good_quantity() > e.produced_quantity() || e.scrap_quantity() > e.produced_quantity() ||
+        e.rework_quantity() > e.produced_quantity() ||
+        e.good_parts_first_pass() > e.inspected_parts()) {
+      return Fail(result, Rejection::kInconsistentCounts,
+                  absl::StrCat("work unit ", e.work_unit_id(),
+                               ": APT > PBT, or good/scrap/rework > produced, or GP > IP"));
+    }
+  }
+  return true;
+}
+
+}  // namespace ftel

@@ -1,0 +1,56 @@
+// The aggregator's Prometheus view: its own counters (messages, rejections by
+// reason, duplicates, processing lag) and the published rates as gauges,
+// built at scrape time from the latest snapshot the service hands over.
+//
+//   AggregatorMetrics metrics;
+//   metrics.Update(snapshot);                       // processing thread
+//   std::string text = metrics.ExpositionText();     // HTTP thread
+#ifndef FTEL_AGGREGATOR_OUTPUTS_METRICS_EXPORTER_H_
+#define FTEL_AGGREGATOR_OUTPUTS_METRICS_EXPORTER_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "aggregator/engine/penetration_engine.h"
+#include "prometheus/collectable.h"
+
+namespace ftel {
+
+// The aggregator's own counters since it started.
+struct AggregatorStats {
+  uint64_t reports = 0;
+  uint64_t statuses = 0;
+  uint64_t duplicates = 0;
+  uint64_t outside_horizon = 0;
+  std::map<std::string, uint64_t> rejected;  // by RejectionName
+  uint64_t recomputes = 0;
+  uint64_t published = 0;
+};
+
+struct MetricsSnapshot {
+  AggregatorStats stats;
+  bool broker_connected = false;
+  // Age of the oldest message of the last batch when it was processed.
+  double processing_lag_s = 0;
+  std::shared_ptr<const FleetResults> results;
+};
+
+// Thread-safe.
+class AggregatorMetrics : public prometheus::Collectable {
+ public:
+  void Update(MetricsSnapshot snapshot);
+  std::vector<prometheus::MetricFamily> Collect() const override;
+  // Prometheus text exposition format 0.0.4.
+  std::string ExpositionText() const;
+
+ private:
+  mutable std::mutex mu_;
+  MetricsSnapshot snapshot_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_OUTPUTS_METRICS_EXPORTER_H_

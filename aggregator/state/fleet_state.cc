@@ -1,0 +1,161 @@
+#include "aggregator/state/fleet_state.h"
+
+namespace ftel {
+
+ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
+  const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
+  NodeRecord& node = nodes_[node_key];
+  const auto key = std::make_pair(report.session_id(), report.sequence());
+  if (node.windows.count(key) > 0) {
+    ++node.duplicates;
+    Touch(node_key);
+    return ReportOutcome::kDuplicate;
+  }
+  // A new node's first report is never outside: it sets the horizon.
+  const int64_t newest = node.has_report ? node.latest.window_end_ms() : report.window_end_ms();
+  if (report.window_end_ms() < newest - kpi_horizon_ms_) return ReportOutcome::kOutsideHorizon;
+  Touch(node_key);
+
+  ++node.reports;
+  if (record_local_) local_windows_[node_key].push_back(key);
+  NodeRecord::Window& window = node.windows[key];
+  window.start_ms = report.window_start_ms();
+  window.end_ms = report.window_end_ms();
+  window.totals.windows = 1;
+  for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
+
+  if (!node.has_report || report.window_end_ms() >= node.latest.window_end_ms()) {
+    node.has_report = true;
+    node.identity = report.identity();
+    node.latest = report;
+    node.latest.clear_work_units();
+    // Drop windows that fell out of the horizon.
+    const int64_t cutoff = report.window_end_ms() - kpi_horizon_ms_;
+    for (auto it = node.windows.begin(); it != node.windows.end();) {
+      it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
+    }
+  }
+  return ReportOutcome::kAccepted;
+}
+
+void FleetState::ApplyStatus(const v1::NodeStatus& status) {
+  const NodeKey node_key{status.identity().factory_id(), status.identity().node_id()};
+  NodeRecord& node = nodes_[node_key];
+  if (node.status_seen && status.started_at_ms() < node.status_started_at_ms) return;
+  Touch(node_key);
+  node.status_seen = true;
+  node.status_online = status.state() == v1::NodeStatus::ONLINE;
+  node.status_started_at_ms = status.started_at_ms();
+  if (!node.has_report) node.identity = status.identity();
+}
+
+std::set<FleetState::NodeKey> FleetState::TakeChanged() {
+  std::set<NodeKey> changed;
+  changed.swap(changed_);
+  return changed;
+}
+
+void FleetState::Touch(const NodeKey& node) {
+  changed_.insert(node);
+  changed_factories_.insert(node.first);
+}
+
+std::set<std::string> FleetState::TakeChangedFactories() {
+  std::set<std::string> changed;
+  changed.swap(changed_factories_);
+  return changed;
+}
+
+v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
+  const NodeRecord& node = nodes_.at(key);
+  v1::NodeSnapshot snapshot;
+  *snapshot.mutable_identity() = node.identity;
+  snapshot.set_status_seen(node.status_seen);
+  snapshot.set_status_online(node.status_online);
+  snapshot.set_status_started_at_ms(node.status_started_at_ms);
+  snapshot.set_has_report(node.has_report);
+  if (node.has_report) *snapshot.mutable_latest() = node.latest;
+  for (const auto& [id, window] : node.windows) {
+    v1::WindowSnapshot* w = snapshot.add_windows();
+    w->set_session_id(id.first);
+    w->set_sequence(id.second);
+    w->set_start_ms(window.start_ms);
+    w->set_end_ms(window.end_ms);
+    *w->mutable_totals() = window.totals.ToSnapshot();
+  }
+  snapshot.set_reports(node.reports);
+  snapshot.set_duplicates(node.duplicates);
+  return snapshot;
+}
+
+void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
+  NodeRecord& node = nodes_[{snapshot.identity().factory_id(), snapshot.identity().node_id()}];
+  changed_factories_.insert(snapshot.identity().factory_id());
+  node = NodeRecord{};
+  node.identity = snapshot.identity();
+  node.status_seen = snapshot.status_seen();
+  node.status_online = snapshot.status_online();
+  node.status_started_at_ms = snapshot.status_started_at_ms();
+  node.has_report = snapshot.has_report();
+  node.latest = snapshot.latest();
+  for (const v1::WindowSnapshot& w : snapshot.windows()) {
+    NodeRecord::Window& window = node.windows[{w.session_id(), w.sequence()}];
+    window.start_ms = w.start_ms();
+    window.end_ms = w.end_ms();
+    window.totals = ElementTotals::FromSnapshot(w.totals());
+  }
+  node.reports = snapshot.reports();
+  node.duplicates = snapshot.duplicates();
+}
+
+std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
+  std::vector<v1::NodeSnapshot> delta;
+  for (const auto& [key, ids] : local_windows_) {
+    const NodeRecord& node = nodes_.at(key);
+    v1::NodeSnapshot snapshot;
+    *snapshot.mutable_identity() = node.identity;
+    snapshot.set_has_report(node.has_report);
+    if (node.has_report) *snapshot.mutable_latest() = node.latest;
+    for (const auto& id : ids) {
+      auto it = node.windows.find(id);
+      if (it == node.windows.end()) continue;  // already out of the horizon
+      v1::WindowSnapshot* w = snapshot.add_windows();
+      w->set_session_id(id.first);
+      w->set_sequence(id.second);
+      w->set_start_ms(it->second.start_ms);
+      w->set_end_ms(it->second.end_ms);
+      *w->mutable_totals() = it->second.totals.ToSnapshot();
+    }
+    delta.push_back(std::move(snapshot));
+  }
+  local_windows_.clear();
+  return delta;
+}
+
+void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
+  const NodeKey key{delta.identity().factory_id(), delta.identity().node_id()};
+  NodeRecord& node = nodes_[key];
+  Touch(key);
+  if (!node.has_report && !node.status_seen) node.identity = delta.identity();
+  if (delta.has_report() &&
+      (!node.has_report || delta.latest().window_end_ms() > node.latest.window_end_ms())) {
+    node.has_report = true;
+    node.identity = delta.identity();
+    node.latest = delta.latest();
+  }
+  const int64_t cutoff = node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_ : 0;
+  for (const v1::WindowSnapshot& w : delta.windows()) {
+    if (w.end_ms() < cutoff) continue;
+    auto [it, added] = node.windows.try_emplace({w.session_id(), w.sequence()});
+    if (!added) continue;
+    it->second.start_ms = w.start_ms();
+    it->second.end_ms = w.end_ms();
+    it->second.totals = ElementTotals::FromSnapshot(w.totals());
+    ++node.reports;
+  }
+  for (auto it = node.windows.begin(); it != node.windows.end();) {
+    it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace ftel

@@ -1,0 +1,97 @@
+// What the aggregator knows about every node: its newest report (coverage and
+// inventory), the production elements of its recent windows, and whether it
+// is online. Reports are identified by (session, sequence), so a duplicate is
+// never counted twice.
+//
+//   FleetState state(/*kpi_horizon_ms=*/3600000);
+//   if (state.ApplyReport(report) == ReportOutcome::kAccepted) { ... }
+#ifndef FTEL_AGGREGATOR_STATE_FLEET_STATE_H_
+#define FTEL_AGGREGATOR_STATE_FLEET_STATE_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aggregator/kpi/production_kpis.h"
+#include "ftel/v1/aggregator_state.pb.h"
+#include "ftel/v1/report.pb.h"
+#include "ftel/v1/status.pb.h"
+
+namespace ftel {
+
+enum class ReportOutcome { kAccepted, kDuplicate, kOutsideHorizon };
+
+struct NodeRecord {
+  v1::NodeIdentity identity;
+  // From the newest retained status; unset until one arrives.
+  bool status_seen = false;
+  bool status_online = false;
+  int64_t status_started_at_ms = 0;
+  // Newest report by window end, without its work units.
+  bool has_report = false;
+  v1::Report latest;
+  // Production elements per (session, sequence) within the KPI horizon.
+  struct Window {
+    int64_t start_ms = 0;
+    int64_t end_ms = 0;
+    ElementTotals totals;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, Window> windows;
+  uint64_t reports = 0;
+  uint64_t duplicates = 0;
+
+  // Online per its status; a node that never sent one counts as online once
+  // it reports.
+  bool online() const { return status_seen ? status_online : has_report; }
+};
+
+// Not thread-safe; owned by the aggregator's processing thread.
+class FleetState {
+ public:
+  using NodeKey = std::pair<std::string, std::string>;  // factory id, node id
+
+  explicit FleetState(int64_t kpi_horizon_ms) : kpi_horizon_ms_(kpi_horizon_ms) {}
+
+  ReportOutcome ApplyReport(const v1::Report& report);
+  // Ignores a status older (by started_at) than the one already held.
+  void ApplyStatus(const v1::NodeStatus& status);
+
+  const std::map<NodeKey, NodeRecord>& nodes() const { return nodes_; }
+
+  // Nodes changed since the last call, for the state store.
+  std::set<NodeKey> TakeChanged();
+  // Marks nodes changed again (after a failed save, so the next one retries).
+  void MarkChanged(const std::set<NodeKey>& nodes) { changed_.insert(nodes.begin(), nodes.end()); }
+  // Factories whose nodes changed (or were restored) since the last call, for
+  // the results cache.
+  std::set<std::string> TakeChangedFactories();
+  v1::NodeSnapshot Snapshot(const NodeKey& key) const;
+  void Restore(const v1::NodeSnapshot& snapshot);
+
+  // Cluster mode: remember the windows accepted here, for TakeLocalDelta.
+  void set_record_local_windows(bool on) { record_local_ = on; }
+  // The windows accepted here since the last call, per node, with each
+  // node's newest report; empty when there were none.
+  std::vector<v1::NodeSnapshot> TakeLocalDelta();
+  // Merges a peer's delta: new windows are added (known ones ignored), a
+  // newer report replaces the newest. Statuses are not part of deltas.
+  void MergeDelta(const v1::NodeSnapshot& delta);
+
+ private:
+  // For the state store and the results cache.
+  void Touch(const NodeKey& node);
+
+  const int64_t kpi_horizon_ms_;
+  std::map<NodeKey, NodeRecord> nodes_;
+  std::set<NodeKey> changed_;
+  std::set<std::string> changed_factories_;
+  bool record_local_ = false;
+  std::map<NodeKey, std::vector<std::pair<uint64_t, uint64_t>>> local_windows_;
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_STATE_FLEET_STATE_H_

@@ -1,0 +1,180 @@
+#include "aggregator/state/state_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libftel/platform/status_macros.h"
+
+namespace ftel {
+namespace {
+
+// Finalizes a prepared statement on every path out of a function.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    const std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat(path, ": cannot open state store: ", message));
+  }
+  std::unique_ptr<StateStore> store(new StateStore(path, db));
+  // WAL keeps a crash from corrupting the store. NORMAL sync may lose the
+  // last transactions on power loss (not on a process crash); reports that
+  // the broker already handed over are then missing from the numbers.
+  RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
+  RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
+  RETURN_IF_ERROR(store->Exec(
+      "CREATE TABLE IF NOT EXISTS nodes (factory_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+      "snapshot BLOB NOT NULL, PRIMARY KEY (factory_id, node_id))"));
+  RETURN_IF_ERROR(store->Exec(
+      "CREATE TABLE IF NOT EXISTS history (kind TEXT NOT NULL, key TEXT NOT NULL, "
+      "granularity TEXT NOT NULL, bucket_start_ms INTEGER NOT NULL, point BLOB NOT NULL, "
+      "PRIMARY KEY (kind, key, granularity, bucket_start_ms))"));
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<StateStore>> StateStore::OpenReadOnly(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return absl::NotFoundError(absl::StrCat(path, ": no aggregator state file there"));
+  }
+  return std::unique_ptr<StateStore>(new StateStore(path, db));
+}
+
+StateStore::~StateStore() { sqlite3_close(db_); }
+
+absl::Status StateStore::Error(const std::string& what) const {
+  return absl::InternalError(absl::StrCat(path_, ": ", what, ": ", sqlite3_errmsg(db_)));
+}
+
+absl::Status StateStore::Exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return Error(sql);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> StateStore::Load(FleetState* state) {
+  Statement select(db_, "SELECT snapshot FROM nodes");
+  if (select.get() == nullptr) return Error("prepare select");
+  size_t loaded = 0;
+  int rc;
+  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+    const void* blob = sqlite3_column_blob(select.get(), 0);
+    const int size = sqlite3_column_bytes(select.get(), 0);
+    v1::NodeSnapshot snapshot;
+    if (!snapshot.ParseFromArray(blob, size)) {
+      return absl::DataLossError(absl::StrCat(path_, ": a stored node does not decode"));
+    }
+    state->Restore(snapshot);
+    ++loaded;
+  }
+  if (rc != SQLITE_DONE) return Error("select");
+  return loaded;
+}
+
+absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState::NodeKey>& nodes) {
+  if (nodes.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(Exec("BEGIN"));
+  Statement upsert(db_,
+                   "INSERT OR REPLACE INTO nodes (factory_id, node_id, snapshot) VALUES (?, ?, ?)");
+  if (upsert.get() == nullptr) {
+    (void)Exec("ROLLBACK");
+    return Error("prepare upsert");
+  }
+  for (const FleetState::NodeKey& key : nodes) {
+    const std::string blob = state.Snapshot(key).SerializeAsString();
+    sqlite3_bind_text(upsert.get(), 1, key.first.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upsert.get(), 2, key.second.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(upsert.get(), 3, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(upsert.get()) != SQLITE_DONE) {
+      absl::Status failed = Error("upsert");
+      (void)Exec("ROLLBACK");
+      return failed;
+    }
+    sqlite3_reset(upsert.get());
+  }
+  return Exec("COMMIT");
+}
+
+absl::Status StateStore::SaveHistory(const std::vector<HistoryRow>& rows, int64_t now_ms) {
+  RETURN_IF_ERROR(Exec("BEGIN"));
+  Statement upsert(
+      db_,
+      "INSERT OR REPLACE INTO history (kind, key, granularity, bucket_start_ms, point) "
+      "VALUES (?, ?, ?, ?, ?)");
+  Statement prune(db_,
+                  "DELETE FROM history WHERE (granularity = 'hour' AND bucket_start_ms < ?) OR "
+                  "(granularity = 'day' AND bucket_start_ms < ?)");
+  if (upsert.get() == nullptr || prune.get() == nullptr) {
+    (void)Exec("ROLLBACK");
+    return Error("prepare history");
+  }
+  for (const HistoryRow& row : rows) {
+    const std::string blob = row.point.SerializeAsString();
+    sqlite3_bind_text(upsert.get(), 1, row.kind.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upsert.get(), 2, row.key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upsert.get(), 3, row.granularity.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(upsert.get(), 4, row.point.bucket_start_ms());
+    sqlite3_bind_blob(upsert.get(), 5, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(upsert.get()) != SQLITE_DONE) {
+      absl::Status failed = Error("history upsert");
+      (void)Exec("ROLLBACK");
+      return failed;
+    }
+    sqlite3_reset(upsert.get());
+  }
+  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+  sqlite3_bind_int64(prune.get(), 1, now_ms - 14 * kDayMs);
+  sqlite3_bind_int64(prune.get(), 2, now_ms - 400 * kDayMs);
+  if (sqlite3_step(prune.get()) != SQLITE_DONE) {
+    absl::Status failed = Error("history prune");
+    (void)Exec("ROLLBACK");
+    return failed;
+  }
+  return Exec("COMMIT");
+}
+
+absl::StatusOr<v1::History> StateStore::LoadHistory(const std::string& kind, const std::string& key,
+                                                    const std::string& granularity, int limit) {
+  Statement select(db_,
+                   "SELECT point FROM history WHERE kind = ? AND key = ? AND granularity = ? "
+                   "ORDER BY bucket_start_ms DESC LIMIT ?");
+  if (select.get() == nullptr) return Error("prepare history select");
+  sqlite3_bind_text(select.get(), 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(select.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(select.get(), 3, granularity.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(select.get(), 4, limit);
+  v1::History history;
+  history.set_kind(kind);
+  history.set_key(key);
+  history.set_granularity(granularity);
+  int rc;
+  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+    v1::HistoryPoint* point = history.add_points();
+    if (!point->ParseFromArray(sqlite3_column_blob(select.get(), 0),
+                               sqlite3_column_bytes(select.get(), 0))) {
+      return absl::DataLossError(absl::StrCat(path_, ": a history point does not decode"));
+    }
+  }
+  if (rc != SQLITE_DONE) return Error("history select");
+  std::reverse(history.mutable_points()->begin(), history.mutable_points()->end());
+  return history;
+}
+
+}  // namespace ftel

@@ -1,0 +1,173 @@
+#include "libftel/mqtt/paho/paho_mqtt_transport.h"
+
+#include <chrono>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "mqtt/async_client.h"
+
+namespace ftel {
+namespace {
+
+constexpr int kMaxBufferedMessages = 65535;
+
+// Deletes itself after reporting the one outcome of an action.
+class OneShotListener : public mqtt::iaction_listener {
+ public:
+  explicit OneShotListener(MqttTransport::DoneCallback done) : done_(std::move(done)) {}
+
+  void on_success(const mqtt::token&) override {
+    done_(absl::OkStatus());
+    delete this;
+  }
+  void on_failure(const mqtt::token& token) override {
+    done_(absl::UnavailableError(
+        absl::StrCat("publish failed (return code ", token.get_return_code(), ")")));
+    delete this;
+  }
+
+ private:
+  MqttTransport::DoneCallback done_;
+};
+
+class PahoMqttTransport : public MqttTransport {
+ public:
+  PahoMqttTransport(const std::string& uri, const std::string& client_id)
+      : uri_(uri), client_id_(client_id) {}
+
+  ~PahoMqttTransport() override {
+    if (client_ != nullptr && client_->is_connected()) {
+      try {
+        client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+      } catch (const mqtt::exception&) {
+      }
+    }
+  }
+
+  absl::Status Connect(const MqttConnectOptions& options) override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (client_ == nullptr) {
+        // Room for bursts: the aggregator publishes every changed result at
+        // once, the agent up to spool.max_inflight reports.
+        client_ =
+            std::make_unique<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
+        client_->set_message_callback([this](mqtt::const_message_ptr msg) {
+          if (on_message_) {
+            on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
+                                    msg->is_retained()});
+          }
+        });
+        client_->set_connection_lost_handler([this](const std::string& cause) {
+          if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
+        });
+      }
+      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
+      mqtt::connect_options_builder builder;
+      builder.servers(std::make_shared<mqtt::string_collection>(target));
+      if (!options.username.empty()) builder.user_name(options.username);
+      if (!options.password.empty()) builder.password(options.password);
+      {
+        std::lock_guard<std::mutex> tls_lock(tls_error_mu_);
+        tls_error_.clear();
+      }
+      if (options.tls.has_value()) {
+        mqtt::ssl_options_builder ssl;
+        ssl.trust_store(options.tls->ca_file)
+            .enable_server_cert_auth(true)
+            .verify(options.tls->verify_hostname)
+            .error_handler([this](const std::string& error) {
+              std::lock_guard<std::mutex> lock(tls_error_mu_);
+              if (tls_error_.empty()) tls_error_ = error;
+            });
+        if (!options.tls->cert_file.empty()) {
+          ssl.key_store(options.tls->cert_file).private_key(options.tls->key_file);
+        }
+        builder.ssl(ssl.finalize());
+      }
+      builder.keep_alive_interval(std::chrono::seconds(options.keep_alive_s))
+          .connect_timeout(std::chrono::seconds(options.connect_timeout_s))
+          .clean_session(options.clean_session)
+          .automatic_reconnect(false);
+      if (options.will.has_value()) {
+        builder.will(mqtt::message(options.will->topic, options.will->payload, options.will->qos,
+                                   options.will->retained));
+      }
+      mqtt::token_ptr token = client_->connect(builder.finalize());
+      if (!token->wait_for(std::chrono::seconds(options.connect_timeout_s + 2))) {
+        return absl::DeadlineExceededError(absl::StrCat("connect to ", target, " timed out"));
+      }
+      return absl::OkStatus();
+    } catch (const mqtt::exception& e) {
+      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
+      std::string cause = e.what();
+      std::lock_guard<std::mutex> lock(tls_error_mu_);
+      if (!tls_error_.empty()) cause = absl::StrCat("TLS: ", tls_error_, " (", cause, ")");
+      return absl::UnavailableError(absl::StrCat("connect to ", target, " failed: ", cause));
+    }
+  }
+
+  absl::Status Disconnect(absl::Duration timeout) override {
+    if (client_ == nullptr) return absl::OkStatus();
+    try {
+      const auto ms = absl::ToInt64Milliseconds(timeout);
+      client_->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
+      return absl::OkStatus();
+    } catch (const mqtt::exception& e) {
+      return absl::UnavailableError(absl::StrCat("disconnect from ", uri_, ": ", e.what()));
+    }
+  }
+
+  bool IsConnected() const override { return client_ != nullptr && client_->is_connected(); }
+
+  void Publish(const MqttMessage& message, DoneCallback done) override {
+    if (client_ == nullptr) {
+      done(absl::FailedPreconditionError("publish before connect"));
+      return;
+    }
+    auto* listener = new OneShotListener(done);
+    try {
+      client_->publish(message.topic, message.payload.data(), message.payload.size(), message.qos,
+                       message.retained, nullptr, *listener);
+    } catch (const mqtt::exception& e) {
+      delete listener;
+      done(absl::UnavailableError(absl::StrCat("publish to ", message.topic, ": ", e.what())));
+    }
+  }
+
+  absl::Status Subscribe(const std::string& filter, int qos) override {
+    if (client_ == nullptr) return absl::FailedPreconditionError("subscribe before connect");
+    try {
+      if (!client_->subscribe(filter, qos)->wait_for(std::chrono::seconds(10))) {
+        return absl::DeadlineExceededError(absl::StrCat("subscribe to ", filter, " timed out"));
+      }
+      return absl::OkStatus();
+    } catch (const mqtt::exception& e) {
+      return absl::UnavailableError(absl::StrCat("subscribe to ", filter, ": ", e.what()));
+    }
+  }
+
+  void SetMessageHandler(MessageHandler handler) override { on_message_ = std::move(handler); }
+  void SetConnectionLostHandler(ConnectionLostHandler handler) override {
+    on_lost_ = std::move(handler);
+  }
+
+ private:
+  const std::string uri_;
+  const std::string client_id_;
+  std::mutex mu_;
+  std::unique_ptr<mqtt::async_client> client_;
+  std::mutex tls_error_mu_;
+  std::string tls_error_;
+  MessageHandler on_message_;
+  ConnectionLostHandler on_lost_;
+};
+
+}  // namespace
+
+std::unique_ptr<MqttTransport> NewPahoMqttTransport(const std::string& uri,
+                                                    const std::string& client_id) {
+  return std::make_unique<PahoMqttTransport>(uri, client_id);
+}
+
+}  // namespace ftel
