@@ -40,12 +40,19 @@ AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Sp
                                         loaded.config.identity().node_id())),
       status_topic_(topics_.StatusTopic(loaded.config.identity().factory_id(),
                                         loaded.config.identity().node_id())),
-      backoff_(loaded.config.broker().reconnect_min_ms(), loaded.config.broker().reconnect_max_ms(),
-               session_id) {
-  broker_uris_.push_back(loaded.config.broker().uri());
-  for (const std::string& uri : loaded.config.broker().failover_uris()) {
-    broker_uris_.push_back(uri);
-  }
+      connection_(loaded.config.broker(), transport, clock, session_id, ConnectionHooks()) {}
+
+BrokerConnectionHooks AgentRuntime::ConnectionHooks() {
+  BrokerConnectionHooks hooks;
+  hooks.prepare = [this](MqttConnectOptions* options) {
+    // A fresh Will per CONNECT (docs/design.md decision 5).
+    options->will = MqttMessage{
+        status_topic_, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
+  };
+  hooks.on_connected = [this](const std::string& uri) { return OnConnected(uri); };
+  hooks.on_lost = [this] { Wake(); };
+  hooks.outage_note = "; reports are kept in the spool";
+  return hooks;
 }
 
 v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_last_will) const {
@@ -70,28 +77,7 @@ void AgentRuntime::Wake() {
   wake_cv_.notify_one();
 }
 
-bool AgentRuntime::TryConnect() {
-  const v1::BrokerConfig& broker = loaded_.config.broker();
-  const std::string& uri = broker_uris_[next_uri_];
-  absl::StatusOr<MqttConnectOptions> options = ConnectOptionsFor(broker, uri);
-  absl::Status connected = options.status();
-  if (options.ok()) {
-    // A fresh Will per CONNECT (docs/design.md decision 5).
-    options->will = MqttMessage{
-        status_topic_, MakeStatus(v1::NodeStatus::OFFLINE, true).SerializeAsString(), 1, true};
-    connected = transport_->Connect(*options);
-  }
-  if (!connected.ok()) {
-    if (!warned_offline_) {
-      LogWarning(absl::StrCat(connected.message(), "; reports are kept in the spool"));
-    }
-    warned_offline_ = true;
-    next_uri_ = (next_uri_ + 1) % broker_uris_.size();
-    return false;
-  }
-  ++counters_.connects;
-  warned_offline_ = false;
-  backoff_.Reset();
+absl::Status AgentRuntime::OnConnected(const std::string& uri) {
   // Everything already spooled is a replay from now on.
   live_from_id_ = spool_->last_id() + 1;
   spool_->RewindUnacked();
@@ -102,10 +88,10 @@ bool AgentRuntime::TryConnect() {
       kStatusTimeout);
   if (!announced.ok()) LogWarning(absl::StrCat("online status: ", announced.message()));
   const SpoolStats spooled = spool_->stats();
-  LogInfo(absl::StrCat("connected to ", uri, " as ", broker.client_id(), "; ",
+  LogInfo(absl::StrCat("connected to ", uri, " as ", loaded_.config.broker().client_id(), "; ",
                        spooled.pending_records, " spooled reports to send, reporting every ",
                        loaded_.config.publish_interval_ms(), " ms"));
-  return true;
+  return absl::OkStatus();
 }
 
 absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
@@ -132,7 +118,7 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_dropped_expired(spooled.dropped_expired);
   health->set_discarded_corrupt(spooled.discarded_corrupt);
   health->set_discarded_torn(spooled.discarded_torn);
-  health->set_reconnects(counters_.connects > 0 ? counters_.connects - 1 : 0);
+  health->set_reconnects(connection_.connects() > 0 ? connection_.connects() - 1 : 0);
   return spool_->Append(window.sequence, report.SerializeAsString());
 }
 
@@ -174,21 +160,11 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   int64_t window_start = clock_->NowMs();
   int64_t next_tick = window_start + interval_ms;
   uint64_t sequence = spool_->last_id();
-  int64_t next_connect_ms = 0;
   int64_t next_tidy_ms = 0;
-  transport_->SetConnectionLostHandler([this](const std::string& cause) {
-    LogWarning(absl::StrCat("broker connection lost: ", cause));
-    connection_lost_ = true;
-    Wake();
-  });
 
   while (!stop.requested()) {
-    int64_t now = clock_->NowMs();
-    if (connection_lost_.exchange(false)) next_connect_ms = now + backoff_.NextDelayMs();
-    if (!transport_->IsConnected() && now >= next_connect_ms) {
-      if (!TryConnect()) next_connect_ms = clock_->NowMs() + backoff_.NextDelayMs();
-      now = clock_->NowMs();
-    }
+    const bool connected = connection_.Maintain();
+    const int64_t now = clock_->NowMs();
     if (now >= next_tick) {
       // Windows stay contiguous: after a stall of more than a window (a
       // suspended box, a slow connect) one longer window covers the time
@@ -207,7 +183,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       next_tidy_ms = now + kTidyEveryMs;
     }
     int64_t wake_at = next_tick;
-    if (!transport_->IsConnected()) wake_at = std::min(wake_at, next_connect_ms);
+    if (!connected) wake_at = std::min(wake_at, connection_.next_attempt_ms());
     const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->NowMs(), 0, kMaxSleepMs);
     std::unique_lock<std::mutex> lock(wake_mu_);
     wake_cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return woken_; });

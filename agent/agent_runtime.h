@@ -1,10 +1,10 @@
 // The agent's main loop. Every interval it samples a report, appends it to
 // the disk spool, and publishes from the spool (QoS 1, at most max_inflight
-// unacknowledged); a report leaves the spool only on PUBACK. Connections are
-// made by hand: a fresh Last Will per CONNECT, a retained online status after
-// each, jittered exponential backoff between attempts, rotating through the
-// broker and its failover URIs. On loss of connection the unacknowledged
-// reports are sent again, marked historical. On stop it announces offline.
+// unacknowledged); a report leaves the spool only on PUBACK. The connection
+// is a BrokerConnection (failover, jittered backoff); on each new one the
+// agent registers a fresh Last Will, announces a retained online status and
+// sends the unacknowledged reports again, marked historical. On stop it
+// announces offline.
 //
 //   AgentRuntime runtime(loaded, sampler.get(), spool.get(), transport.get(), &clock, session);
 //   absl::Status s = runtime.Run(ShutdownSignal::Install());
@@ -21,8 +21,8 @@
 #include "agent/sampler.h"
 #include "agent/spool/spool.h"
 #include "ftel/v1/status.pb.h"
+#include "libftel/mqtt/broker_connection.h"
 #include "libftel/mqtt/mqtt_transport.h"
-#include "libftel/mqtt/reconnect_backoff.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "libftel/platform/clock.h"
 #include "libftel/platform/shutdown_signal.h"
@@ -37,7 +37,6 @@ struct AgentCounters {
   std::atomic<uint64_t> published{0};
   std::atomic<uint64_t> acknowledged{0};
   std::atomic<uint64_t> failed{0};
-  std::atomic<uint64_t> connects{0};
 };
 
 class AgentRuntime {
@@ -55,16 +54,16 @@ class AgentRuntime {
   // Public so that tests and benchmarks can drive it without waiting.
   absl::Status SampleWindow(const ReportWindow& window);
 
-  // One connection attempt (with the Will and the online status), and one
-  // round of publishing from the spool up to max_inflight, as the loop does
-  // them. Public, like SampleWindow, for benchmarks.
-  bool TryConnect();
-  void Pump();
-
   v1::NodeStatus MakeStatus(v1::NodeStatus::State state, bool is_last_will) const;
   const AgentCounters& counters() const { return counters_; }
 
  private:
+  BrokerConnectionHooks ConnectionHooks();
+  // The on-connected hook: what is spooled becomes a replay, and the node
+  // announces itself online.
+  absl::Status OnConnected(const std::string& uri);
+  // One round of publishing from the spool, up to max_inflight.
+  void Pump();
   void Wake();
 
   const LoadedAgentConfig& loaded_;
@@ -77,15 +76,11 @@ class AgentRuntime {
   const TopicScheme topics_;
   const std::string report_topic_;
   const std::string status_topic_;
-  std::vector<std::string> broker_uris_;
-  size_t next_uri_ = 0;
-  ReconnectBackoff backoff_;
-  bool warned_offline_ = false;
   // Spool ids below this were appended before the current connection:
   // sending them is a replay.
   uint64_t live_from_id_ = 0;
-  std::atomic<bool> connection_lost_{false};
   AgentCounters counters_;
+  BrokerConnection connection_;
 
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;

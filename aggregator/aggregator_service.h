@@ -1,29 +1,36 @@
-// ftel-aggregator's loop: receives reports and statuses, validates and
-// applies them to the fleet state, and republishes the retained results that
-// changed, coalesced to at most one recompute per publish_min_interval_ms.
+// ftel-aggregator's loop, which reads as its data path: drain what arrived,
+// validate it, apply it to the fleet state, save the state, recompute what
+// changed (coalesced to at most one recompute per publish_min_interval_ms),
+// publish the results that changed, and record history. Each step is a part
+// of its own: MessageInbox, InputValidator, FleetState, StateStore,
+// ResultsCache, ResultPublisher, HistoryRecorder; the broker connection is a
+// BrokerConnection whose on-connected hook subscribes and re-offers results.
 //
-//   AggregatorService service(loaded, transport.get(), &clock);
+//   AggregatorService service(loaded, transport.get(), &clock, store.get(), &metrics);
 //   absl::Status s = service.Run(ShutdownSignal::Install());
 #ifndef FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
 #define FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
-#include <map>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <string>
-#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/engine/penetration_engine.h"
 #include "aggregator/input/input_validator.h"
+#include "aggregator/input/message_inbox.h"
+#include "aggregator/outputs/history_recorder.h"
 #include "aggregator/outputs/metrics_exporter.h"
+#include "aggregator/outputs/result_publisher.h"
 #include "aggregator/state/fleet_state.h"
 #include "aggregator/state/state_store.h"
+#include "libftel/mqtt/broker_connection.h"
 #include "libftel/mqtt/mqtt_transport.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "libftel/platform/clock.h"
@@ -34,8 +41,9 @@ namespace ftel {
 class AggregatorService {
  public:
   // Borrowed pointers must outlive the service. `store` may be null (state
-  // in memory only); when given, it has been loaded into `state()` already.
-  // `metrics`, when given, is updated after every turn of the loop.
+  // in memory only, no history); when given, it has been loaded into
+  // `state()` already. `metrics`, when given, is updated after every turn of
+  // the loop.
   AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
                     const Clock* clock, StateStore* store = nullptr,
                     AggregatorMetrics* metrics = nullptr);
@@ -43,78 +51,62 @@ class AggregatorService {
   // The fleet state, for loading it from the store before Run.
   FleetState& state() { return state_; }
 
-  // Connects (retrying), subscribes, and processes until `stop` is requested.
+  // Loads the history, then connects (retrying), subscribes and processes
+  // until `stop` is requested; then stops taking messages, applies and
+  // saves what was taken, and returns. An error means it could not start.
   absl::Status Run(ShutdownSignal& stop);
 
-  // Queues a received message; thread-safe, never blocks on processing.
-  void Enqueue(const MqttMessage& message);
-
-  // Applies one message to the state now (the processing thread's step).
+  // The loop's steps, for tests that drive them without a broker: applies
+  // one message to the state; recomputes and publishes what changed.
   void Process(const MqttMessage& message);
-  // Recomputes results and publishes those that changed.
   void Recompute();
 
-  AggregatorStats stats() const;
-
-  // A consistent view for the metrics exporter (processing thread only).
-  MetricsSnapshot Snapshot() const;
-
+  AggregatorStats stats() const ABSL_LOCKS_EXCLUDED(stats_mu_);
   // Healthy while connected to the broker and the processing loop turned
   // within the last 10 s. Thread-safe.
   bool Healthy(std::string* detail) const;
 
  private:
-  bool ConnectAndSubscribe();
-  void Reject(Rejection reason, const std::string& topic, const std::string& detail);
-  // The topic of a result in a format (TopicScheme::kJsonRates / kProtobufRates),
-  // or "" when the result is not published in that format.
-  using TopicForFormat = std::function<std::string(const std::string& format)>;
-  void PublishIfChanged(const TopicForFormat& topic_for, const google::protobuf::Message& result);
+  BrokerConnectionHooks ConnectionHooks();
+  // Subscribes and has every result offered again.
+  absl::Status OnConnected(const std::string& uri);
+  void ProcessBatch(std::deque<MessageInbox::Received> batch);
+  void Reject(Rejection reason, const std::string& topic, const std::string& detail)
+      ABSL_LOCKS_EXCLUDED(stats_mu_);
   // In a shared-subscription group: tells the peers what was accepted here.
   void ShareLocalWindows();
-  // Stores this minute's history points and publishes the groups' histories.
-  void RecordHistory(const FleetResults& results, int64_t now_ms);
+  // Saved before anything derived from it is published.
+  void SaveChangedNodes();
+  bool RecomputeDue(int64_t now_ms);
+  // A consistent view for the metrics exporter (processing thread only).
+  MetricsSnapshot Snapshot() const;
 
   const LoadedAggregatorConfig& loaded_;
-  MqttTransport* transport_;
-  const Clock* clock_;
-  StateStore* store_;
-  AggregatorMetrics* metrics_;
+  MqttTransport* const transport_;
+  const Clock* const clock_;
+  StateStore* const store_;
+  AggregatorMetrics* const metrics_;
   const TopicScheme topics_;
+
+  // The data path, in order.
+  MessageInbox inbox_;
   const InputValidator validator_;
   FleetState state_;
+  ResultsCache results_cache_;
+  ResultPublisher publisher_;
+  std::optional<HistoryRecorder> history_;
+  BrokerConnection connection_;
+
+  // Processing thread only.
   bool dirty_ = false;
-  size_t next_uri_ = 0;
-  std::atomic<bool> connection_lost_{false};
-  bool warned_offline_ = false;
-  // Last payload published per topic, without computed_at_ms.
-  std::map<std::string, std::string> published_;
-
-  // Result topics whose publish failed (set by Paho's thread).
-  std::mutex failed_mu_;
-  std::vector<std::string> failed_topics_;
-
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  struct Received {
-    MqttMessage message;
-    int64_t at_ms;
-  };
-  std::deque<Received> queue_;
+  int64_t last_recompute_ms_ = 0;
+  double processing_lag_s_ = 0;
   // For the metrics and the health endpoint.
   std::shared_ptr<const FleetResults> last_results_;
-  // Rebuilds only the factories that changed between recomputes.
-  ResultsCache results_cache_;
-  // Every factory result is offered again (after a reconnect or a failed
-  // publish), not only the changed ones; PublishIfChanged still skips what
-  // the broker already holds.
-  bool offer_all_factories_ = true;
   std::atomic<int64_t> last_loop_ms_{0};
-  int64_t last_history_ms_ = 0;
-  double processing_lag_s_ = 0;
 
-  mutable std::mutex stats_mu_;
-  AggregatorStats stats_;
+  mutable absl::Mutex stats_mu_;
+  AggregatorStats stats_ ABSL_GUARDED_BY(stats_mu_);
 };
 
 }  // namespace ftel

@@ -238,7 +238,6 @@ std::shared_ptr<const FleetResults> ResultsCache::Update(
     Facts& facts = facts_[factory_id];
     static_cast<FactoryFacts&>(facts) = CollectFactory(state, factory_id);
     facts.summary.set_stale(IsStale(facts.summary, now_ms, stale_after_ms_));
-    facts.summary.set_computed_at_ms(now_ms);
     changed.push_back(factory_id);
   }
   // Staleness moves with the clock alone. A factory rebuilt above has its
@@ -247,7 +246,6 @@ std::shared_ptr<const FleetResults> ResultsCache::Update(
     const bool stale = IsStale(facts.summary, now_ms, stale_after_ms_);
     if (stale == facts.summary.stale()) continue;
     facts.summary.set_stale(stale);
-    facts.summary.set_computed_at_ms(now_ms);
     changed.push_back(factory_id);
   }
 
@@ -274,9 +272,8 @@ std::shared_ptr<const FleetResults> ResultsCache::Update(
     results->groups.push_back(SummarizeGroup("region", key, members));
     results->groups.back().set_name(members.front()->summary.region());
   }
-  for (v1::GroupSummary& group : results->groups) group.set_computed_at_ms(now_ms);
   results->fleet = SummarizeGroup("fleet", "all", all);
-  results->fleet.set_computed_at_ms(now_ms);
+  results->computed_at_ms = now_ms;
   if (changed_out != nullptr) *changed_out = std::move(changed);
   return results;
 }

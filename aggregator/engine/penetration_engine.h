@@ -21,7 +21,11 @@
 
 namespace ftel {
 
+// The results of one computation. The summaries carry no computed_at_ms:
+// the publisher stamps a result with `computed_at_ms` when it publishes it,
+// so that time alone never makes a result new.
 struct FleetResults {
+  int64_t computed_at_ms = 0;
   // Ordered by factory id.
   std::vector<v1::FactorySummary> factories;
   // Links in catalogue order, then sectors, then regions, each by key.
@@ -32,8 +36,7 @@ struct FleetResults {
 // Keeps every factory's counts between recomputes, so that a recompute
 // rebuilds only the factories whose nodes changed (and flips the staleness of
 // the others as the clock moves on); the groups are then pooled from the kept
-// counts. Gives what ComputeResults gives for the same state, except that a
-// factory's computed_at_ms is the time it was last rebuilt.
+// counts. Gives what ComputeResults gives for the same state.
 //
 //   ResultsCache cache(catalogue, stale_after_ms);
 //   auto results = cache.Update(state, state.TakeChangedFactories(), now_ms, &changed);

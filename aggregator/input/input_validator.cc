@@ -67,6 +67,11 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
     return Reject(Rejection::kTooLarge,
                   absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
   }
+  if (!cluster_member_id_.empty()) {
+    if (std::optional<std::string> member = topics_.ParseClusterDeltaTopic(message.topic)) {
+      return ValidateClusterDelta(message, *member);
+    }
+  }
   const std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
   if (!topic.has_value()) return Reject(Rejection::kUnknownTopic, "not an ftel node topic");
   ValidationResult result;
@@ -112,6 +117,29 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
   }
   if (!CheckReport(report, now_ms, &result)) return result;
   result.kind = ValidationResult::Kind::kReport;
+  return result;
+}
+
+ValidationResult InputValidator::ValidateClusterDelta(const MqttMessage& message,
+                                                      const std::string& member_id) const {
+  ValidationResult result;
+  if (member_id == cluster_member_id_) {
+    result.kind = ValidationResult::Kind::kOwnClusterDelta;
+    return result;
+  }
+  if (!result.delta.ParseFromString(message.payload)) {
+    return Reject(Rejection::kUndecodable, "not a ftel.v1.ClusterDelta");
+  }
+  // A peer's ids end up in result topics: its delta is held to the rule an
+  // agent's reports are, and rejected whole.
+  for (const v1::NodeSnapshot& node : result.delta.nodes()) {
+    if (!IsValidId(node.identity().factory_id()) || !IsValidId(node.identity().node_id())) {
+      return Reject(Rejection::kUndecodable, absl::StrCat("cluster delta names an invalid node '",
+                                                          node.identity().factory_id(), "/",
+                                                          node.identity().node_id(), "'"));
+    }
+  }
+  result.kind = ValidationResult::Kind::kClusterDelta;
   return result;
 }
 

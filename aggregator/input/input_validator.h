@@ -1,6 +1,8 @@
 // Everything the aggregator checks before a message may touch the fleet state
-// (docs/design.md decision 6: bad input is normal input). Pure and stateless, so
-// the fuzz target drives exactly the code the service runs.
+// (docs/design.md decision 6: bad input is normal input): node reports and
+// statuses, and in a shared-subscription group the peers' cluster deltas.
+// Pure and stateless, so the fuzz target drives exactly the code the service
+// runs. A new validation rule goes here, with a Rejection reason of its own.
 //
 //   InputValidator validator(topics, &catalogue, limits);
 //   ValidationResult result = validator.Validate(message, clock.NowMs());
@@ -11,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
@@ -21,14 +24,14 @@ namespace ftel {
 
 // Why an input message was dropped. Every drop is counted by reason.
 enum class Rejection {
-  kTooLarge,            // payload above max_payload_bytes
-  kUnknownTopic,        // not a node report or status topic under our root
-  kUndecodable,         // not the protobuf message the topic promises
-  kSchemaVersion,       // schema_version other than 1
-  kIdentityMismatch,    // factory/node in the payload differ from the topic
-  kBadWindow,           // window end not after its start, or longer than 7 days
-  kClockSkew,           // window ends in the future (beyond max skew) or before 2020
-  kNegativeValue,       // a time or energy element negative or not finite
+  kTooLarge,          // payload above max_payload_bytes
+  kUnknownTopic,      // not a node report or status (or, in a group, cluster) topic under our root
+  kUndecodable,       // not the protobuf message the topic promises (or a delta naming bad ids)
+  kSchemaVersion,     // schema_version other than 1
+  kIdentityMismatch,  // factory/node in the payload differ from the topic
+  kBadWindow,         // window end not after its start, or longer than 7 days
+  kClockSkew,         // window ends in the future (beyond max skew) or before 2020
+  kNegativeValue,     // a time or energy element negative or not finite
   kInconsistentCounts,  // good > produced, AI-capable > total, AI on an unbuilt scenario, ...
   kUnknownScenario,     // catalogue id not in the catalogue, or link not its link
   kBadStatus,           // a status with no state; keep it last
@@ -45,31 +48,48 @@ struct ValidationLimits {
 };
 
 struct ValidationResult {
-  enum class Kind { kRejected, kReport, kStatus, kStatusCleared };
+  enum class Kind {
+    kRejected,
+    kReport,
+    kStatus,
+    kStatusCleared,    // an empty retained status: nothing to apply
+    kClusterDelta,     // a peer's accepted windows, to merge
+    kOwnClusterDelta,  // our own delta coming back: nothing to apply
+  };
   Kind kind = Kind::kRejected;
   Rejection rejection = Rejection::kUndecodable;
   std::string detail;  // for kRejected: what exactly was wrong
   v1::Report report;
   v1::NodeStatus status;
+  v1::ClusterDelta delta;
 
   bool ok() const { return kind != Kind::kRejected; }
 };
 
 class InputValidator {
  public:
-  // `catalogue` is borrowed and must outlive the validator.
+  // `catalogue` is borrowed and must outlive the validator. A non-empty
+  // `cluster_member_id` is this aggregator's id in a shared-subscription
+  // group: cluster deltas are then input too; otherwise their topics are
+  // unknown.
   InputValidator(std::string topic_root, const ScenarioCatalogue* catalogue,
-                 ValidationLimits limits)
-      : topics_(std::move(topic_root)), catalogue_(catalogue), limits_(limits) {}
+                 ValidationLimits limits, std::string cluster_member_id = "")
+      : topics_(std::move(topic_root)),
+        catalogue_(catalogue),
+        limits_(limits),
+        cluster_member_id_(std::move(cluster_member_id)) {}
 
   ValidationResult Validate(const MqttMessage& message, int64_t now_ms) const;
 
  private:
   bool CheckReport(const v1::Report& report, int64_t now_ms, ValidationResult* result) const;
+  ValidationResult ValidateClusterDelta(const MqttMessage& message,
+                                        const std::string& member_id) const;
 
   const TopicScheme topics_;
   const ScenarioCatalogue* catalogue_;
   const ValidationLimits limits_;
+  const std::string cluster_member_id_;
 };
 
 }  // namespace ftel

@@ -2,7 +2,7 @@
 
 namespace ftel {
 
-ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
+ReportOutcome FleetState::ApplyReport(v1::Report report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   const auto key = std::make_pair(report.session_id(), report.sequence());
@@ -27,10 +27,10 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   if (!node.has_report || report.window_end_ms() >= node.latest.window_end_ms()) {
     node.has_report = true;
     node.identity = report.identity();
-    node.latest = report;
-    node.latest.clear_work_units();
-    // Drop windows that fell out of the horizon.
     const int64_t cutoff = report.window_end_ms() - kpi_horizon_ms_;
+    report.clear_work_units();
+    node.latest = std::move(report);
+    // Drop windows that fell out of the horizon.
     for (auto it = node.windows.begin(); it != node.windows.end();) {
       it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
     }

@@ -55,7 +55,9 @@ class FleetState {
 
   explicit FleetState(int64_t kpi_horizon_ms) : kpi_horizon_ms_(kpi_horizon_ms) {}
 
-  ReportOutcome ApplyReport(const v1::Report& report);
+  // Takes the report: its work units are summed into the window, and the
+  // rest is kept as the node's newest report when it is the newest.
+  ReportOutcome ApplyReport(v1::Report report);
   // Ignores a status older (by started_at) than the one already held.
   void ApplyStatus(const v1::NodeStatus& status);
 

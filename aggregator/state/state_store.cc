@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/str_cat.h"
 #include "libftel/platform/status_macros.h"
@@ -111,6 +112,11 @@ absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState
   return Exec("COMMIT");
 }
 
+int64_t StateStore::HistoryRetentionMs(const std::string& granularity) {
+  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+  return granularity == "hour" ? 14 * kDayMs : 400 * kDayMs;
+}
+
 absl::Status StateStore::SaveHistory(const std::vector<HistoryRow>& rows, int64_t now_ms) {
   RETURN_IF_ERROR(Exec("BEGIN"));
   Statement upsert(
@@ -139,9 +145,8 @@ absl::Status StateStore::SaveHistory(const std::vector<HistoryRow>& rows, int64_
     }
     sqlite3_reset(upsert.get());
   }
-  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-  sqlite3_bind_int64(prune.get(), 1, now_ms - 14 * kDayMs);
-  sqlite3_bind_int64(prune.get(), 2, now_ms - 400 * kDayMs);
+  sqlite3_bind_int64(prune.get(), 1, now_ms - HistoryRetentionMs("hour"));
+  sqlite3_bind_int64(prune.get(), 2, now_ms - HistoryRetentionMs("day"));
   if (sqlite3_step(prune.get()) != SQLITE_DONE) {
     absl::Status failed = Error("history prune");
     (void)Exec("ROLLBACK");
@@ -175,6 +180,30 @@ absl::StatusOr<v1::History> StateStore::LoadHistory(const std::string& kind, con
   if (rc != SQLITE_DONE) return Error("history select");
   std::reverse(history.mutable_points()->begin(), history.mutable_points()->end());
   return history;
+}
+
+absl::StatusOr<std::vector<v1::History>> StateStore::LoadHistories(const std::string& except_kind,
+                                                                   int limit) {
+  Statement select(db_,
+                   "SELECT DISTINCT kind, key, granularity FROM history WHERE kind != ? "
+                   "ORDER BY kind, key, granularity");
+  if (select.get() == nullptr) return Error("prepare history series");
+  sqlite3_bind_text(select.get(), 1, except_kind.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<std::array<std::string, 3>> series;
+  int rc;
+  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+    std::array<std::string, 3>& names = series.emplace_back();
+    for (int i = 0; i < 3; ++i) {
+      names[i] = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), i));
+    }
+  }
+  if (rc != SQLITE_DONE) return Error("history series");
+  std::vector<v1::History> histories;
+  for (const auto& [kind, key, granularity] : series) {
+    ASSIGN_OR_RETURN(v1::History history, LoadHistory(kind, key, granularity, limit));
+    histories.push_back(std::move(history));
+  }
+  return histories;
 }
 
 }  // namespace ftel

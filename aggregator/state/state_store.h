@@ -43,12 +43,17 @@ class StateStore {
     std::string granularity;  // hour, day
     v1::HistoryPoint point;
   };
-  // Writes the rows in one transaction and drops hourly points older than
-  // 14 days and daily ones older than 400 days (relative to `now_ms`).
+  // How long points of a granularity are kept: 14 days of hourly points,
+  // 400 days of daily ones.
+  static int64_t HistoryRetentionMs(const std::string& granularity);
+  // Writes the rows in one transaction and drops the points older than their
+  // retention (relative to `now_ms`).
   absl::Status SaveHistory(const std::vector<HistoryRow>& rows, int64_t now_ms);
   // The newest `limit` points of a series, oldest first.
   absl::StatusOr<v1::History> LoadHistory(const std::string& kind, const std::string& key,
                                           const std::string& granularity, int limit);
+  // The newest `limit` points of every series except those of `except_kind`.
+  absl::StatusOr<std::vector<v1::History>> LoadHistories(const std::string& except_kind, int limit);
 
  private:
   StateStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}

@@ -50,7 +50,8 @@ struct MqttConnectOptions {
 // Thread-safe. Handlers run on the transport's own thread and must not block.
 class MqttTransport {
  public:
-  using MessageHandler = std::function<void(const MqttMessage&)>;
+  // Takes the message, so that a handler can keep it without a copy.
+  using MessageHandler = std::function<void(MqttMessage)>;
   using ConnectionLostHandler = std::function<void(const std::string& cause)>;
   // Called once per Publish: OK when the broker acknowledged (QoS 1) or the
   // message was written (QoS 0), an error otherwise.

@@ -1,5 +1,6 @@
 // libFuzzer target for the aggregator's input path: decode and validate
-// (InputValidator), apply to the fleet state, and now and then compute and
+// (InputValidator: reports, statuses and peers' cluster deltas), apply to
+// the fleet state, and now and then compute and
 // render every result. It must never crash, hang or leak, whatever arrives.
 #include <cstddef>
 #include <cstdint>
@@ -27,13 +28,26 @@ const ftel::ScenarioCatalogue& Catalogue() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // A member of a shared-subscription group, so that peers' cluster deltas
+  // are input too.
   static const ftel::InputValidator validator("ftel", &Catalogue(),
-                                              ftel::ValidationLimits{262144, 300000});
+                                              ftel::ValidationLimits{262144, 300000}, "me");
   static auto state = std::make_unique<ftel::FleetState>(3600000);
   static uint64_t inputs = 0;
-  const ftel::ValidationResult result = validator.Validate(ftel::FuzzMessage(data, size), kNow);
-  if (result.kind == ftel::ValidationResult::Kind::kReport) state->ApplyReport(result.report);
-  if (result.kind == ftel::ValidationResult::Kind::kStatus) state->ApplyStatus(result.status);
+  ftel::ValidationResult result = validator.Validate(ftel::FuzzMessage(data, size), kNow);
+  switch (result.kind) {
+    case ftel::ValidationResult::Kind::kReport:
+      state->ApplyReport(std::move(result.report));
+      break;
+    case ftel::ValidationResult::Kind::kStatus:
+      state->ApplyStatus(result.status);
+      break;
+    case ftel::ValidationResult::Kind::kClusterDelta:
+      for (const auto& node : result.delta.nodes()) state->MergeDelta(node);
+      break;
+    default:
+      break;
+  }
   if (++inputs % 64 == 0) {
     const ftel::FleetResults results = ftel::ComputeResults(*state, Catalogue(), kNow, 300000);
     for (const auto& factory : results.factories) (void)ftel::ToJson(factory);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
 #include "tests/fuzz/fuzz_input.h"
@@ -73,6 +74,18 @@ int main(int argc, char** argv) {
   late.set_sequence(2);
   ftel::v1::Report bad_counts = Report("f1");
   bad_counts.mutable_work_units(0)->set_good_quantity(99);
+  // A peer's delta: one node with one window and its newest report.
+  ftel::v1::ClusterDelta delta;
+  delta.set_member_id("peer");
+  ftel::v1::NodeSnapshot* node = delta.add_nodes();
+  *node->mutable_identity() = Report("f1").identity();
+  node->set_has_report(true);
+  *node->mutable_latest() = Report("f1");
+  ftel::v1::WindowSnapshot* window = node->add_windows();
+  window->set_session_id(7);
+  window->set_sequence(3);
+  window->set_start_ms(kNow - 10000);
+  window->set_end_ms(kNow);
   bool ok =
       Write(dir, "report", ftel::FuzzSelector(0), Report("f1").SerializeAsString()) &&
       Write(dir, "report-late", ftel::FuzzSelector(0), late.SerializeAsString()) &&
@@ -80,6 +93,8 @@ int main(int argc, char** argv) {
       Write(dir, "report-other-factory", ftel::FuzzSelector(2), Report("f2").SerializeAsString()) &&
       Write(dir, "status", ftel::FuzzSelector(1), status.SerializeAsString()) &&
       Write(dir, "status-cleared", ftel::FuzzSelector(1), "") &&
-      Write(dir, "foreign-topic", ftel::FuzzSelector(4), "{\"json\":true}");
+      Write(dir, "foreign-topic", ftel::FuzzSelector(4), "{\"json\":true}") &&
+      Write(dir, "cluster-delta", ftel::FuzzSelector(6), delta.SerializeAsString()) &&
+      Write(dir, "own-cluster-delta", ftel::FuzzSelector(7), delta.SerializeAsString());
   return ok ? 0 : 1;
 }

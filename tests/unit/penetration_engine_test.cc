@@ -98,7 +98,8 @@ TEST_F(PenetrationEngineTest, FactoryRatesCountOnlyBuiltCatalogueScenarios) {
   EXPECT_EQ(alpha.custom_ai_declared(), 1u);
   EXPECT_EQ(alpha.custom_ai_observed(), 1u);
   EXPECT_DOUBLE_EQ(alpha.terminals().percent(), 40);
-  EXPECT_EQ(alpha.computed_at_ms(), 5000);
+  EXPECT_EQ(results_.computed_at_ms, 5000);
+  EXPECT_EQ(alpha.computed_at_ms(), 0) << "the publisher stamps a result, not the engine";
 }
 
 TEST_F(PenetrationEngineTest, FleetPoolsCountsInsteadOfAveragingPercentages) {

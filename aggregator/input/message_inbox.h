@@ -1,0 +1,41 @@
+// Hands messages over from the MQTT transport's thread, which must never
+// wait on processing, to the aggregator's processing thread, in arrival
+// order and without copying their payloads.
+//
+//   transport->SetMessageHandler([&](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
+//   for (MessageInbox::Received& r : inbox.Drain(absl::Milliseconds(200))) Process(r.message);
+#ifndef FTEL_AGGREGATOR_INPUT_MESSAGE_INBOX_H_
+#define FTEL_AGGREGATOR_INPUT_MESSAGE_INBOX_H_
+
+#include <cstdint>
+#include <deque>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "libftel/mqtt/mqtt_transport.h"
+
+namespace ftel {
+
+// Thread-safe.
+class MessageInbox {
+ public:
+  struct Received {
+    MqttMessage message;
+    int64_t at_ms = 0;  // when it arrived, for the processing lag
+  };
+
+  // Queues a message; never blocks on processing.
+  void Push(MqttMessage message, int64_t at_ms) ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits up to `timeout` for a message, then takes everything queued
+  // (possibly nothing).
+  std::deque<Received> Drain(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  absl::Mutex mu_;
+  std::deque<Received> queue_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_INPUT_MESSAGE_INBOX_H_

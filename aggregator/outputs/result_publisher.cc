@@ -1,0 +1,104 @@
+#include "aggregator/outputs/result_publisher.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libftel/platform/log.h"
+#include "libftel/schema/proto_json.h"
+
+namespace ftel {
+namespace {
+
+void Stamp(v1::FactorySummary* result, int64_t ms) { result->set_computed_at_ms(ms); }
+void Stamp(v1::GroupSummary* result, int64_t ms) { result->set_computed_at_ms(ms); }
+void Stamp(v1::History*, int64_t) {}
+
+}  // namespace
+
+ResultPublisher::ResultPublisher(const std::string& topic_root,
+                                 v1::AggregatorConfig::Outputs outputs, MqttTransport* transport)
+    : topics_(topic_root), outputs_(outputs), transport_(transport) {}
+
+template <typename Result>
+uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
+                                           const std::string& binary_topic, const Result& result,
+                                           int64_t computed_at_ms) {
+  std::string unstamped = result.SerializeAsString();
+  auto it = published_.find(json_topic);
+  if (it != published_.end() && it->second == unstamped) return 0;
+  if (!transport_->IsConnected()) return 0;  // offered again after the reconnect
+  published_[json_topic] = std::move(unstamped);
+  Result stamped = result;
+  Stamp(&stamped, computed_at_ms);
+  std::vector<MqttMessage> messages;
+  if (outputs_ != v1::AggregatorConfig::PROTOBUF_ONLY || binary_topic.empty()) {
+    messages.push_back(MqttMessage{json_topic, ToJson(stamped), 1, true});
+  }
+  if (outputs_ != v1::AggregatorConfig::JSON_ONLY && !binary_topic.empty()) {
+    messages.push_back(MqttMessage{binary_topic, stamped.SerializeAsString(), 1, true});
+  }
+  for (MqttMessage& message : messages) {
+    const std::string target = message.topic;
+    transport_->Publish(std::move(message), [this, json_topic, target](absl::Status done) {
+      if (done.ok()) return;
+      LogWarning(absl::StrCat("publish ", target, ": ", done.message(), "; will retry"));
+      absl::MutexLock lock(&failed_mu_);
+      failed_topics_.push_back(json_topic);
+    });
+  }
+  return messages.size();
+}
+
+uint64_t ResultPublisher::PublishResults(const FleetResults& results,
+                                         const std::vector<std::string>& changed_factories) {
+  const int64_t at = results.computed_at_ms;
+  uint64_t sent = 0;
+  auto publish_factory = [&](const v1::FactorySummary& factory) {
+    sent += PublishIfChanged(
+        topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kJsonRates),
+        topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kProtobufRates), factory, at);
+  };
+  if (offer_all_factories_) {
+    for (const v1::FactorySummary& factory : results.factories) publish_factory(factory);
+    offer_all_factories_ = !transport_->IsConnected();
+  } else {
+    // results.factories is ordered by factory id.
+    for (const std::string& id : changed_factories) {
+      auto it = std::lower_bound(
+          results.factories.begin(), results.factories.end(), id,
+          [](const v1::FactorySummary& f, const std::string& key) { return f.factory_id() < key; });
+      if (it != results.factories.end() && it->factory_id() == id) publish_factory(*it);
+    }
+  }
+  for (const v1::GroupSummary& group : results.groups) {
+    sent += PublishIfChanged(
+        topics_.GroupRatesTopic(group.kind(), group.key(), TopicScheme::kJsonRates),
+        topics_.GroupRatesTopic(group.kind(), group.key(), TopicScheme::kProtobufRates), group, at);
+  }
+  sent += PublishIfChanged(topics_.FleetRatesTopic(TopicScheme::kJsonRates),
+                           topics_.FleetRatesTopic(TopicScheme::kProtobufRates), results.fleet, at);
+  return sent;
+}
+
+uint64_t ResultPublisher::PublishHistory(const v1::History& history) {
+  return PublishIfChanged(
+      topics_.HistoryTopic(history.kind(), history.key(), history.granularity()), "", history, 0);
+}
+
+void ResultPublisher::Reset() {
+  published_.clear();
+  offer_all_factories_ = true;
+}
+
+bool ResultPublisher::TakeFailures() {
+  std::vector<std::string> failed;
+  {
+    absl::MutexLock lock(&failed_mu_);
+    failed.swap(failed_topics_);
+  }
+  for (const std::string& topic : failed) published_.erase(topic);
+  if (!failed.empty()) offer_all_factories_ = true;
+  return !failed.empty();
+}
+
+}  // namespace ftel

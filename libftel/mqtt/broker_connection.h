@@ -1,0 +1,85 @@
+// Keeps one MQTT connection up for a daemon: rotates through the broker's URI
+// and its failover URIs, waits a jittered exponential backoff between
+// attempts (so a fleet does not reconnect in the same millisecond), notices
+// a lost connection from the transport's thread, and logs one warning per
+// outage rather than one per attempt. What a daemon does on every new
+// connection (announce itself, subscribe, re-offer what it publishes) is its
+// on-connected hook.
+//
+//   BrokerConnection connection(config.broker(), transport, &clock, seed,
+//                               {.prepare = ..., .on_connected = ...});
+//   while (!stop.requested()) {
+//     connection.Maintain();   // connects when due
+//     ...
+//   }
+#ifndef FTEL_LIBFTEL_MQTT_BROKER_CONNECTION_H_
+#define FTEL_LIBFTEL_MQTT_BROKER_CONNECTION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "ftel/v1/broker_config.pb.h"
+#include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/mqtt/reconnect_backoff.h"
+#include "libftel/platform/clock.h"
+
+namespace ftel {
+
+struct BrokerConnectionHooks {
+  // Adjusts each attempt's options (a fresh Last Will, a persistent session).
+  std::function<void(MqttConnectOptions* options)> prepare;
+  // Runs on the caller's thread after every successful CONNECT. An error
+  // disconnects again and counts as a failed attempt, so the hook runs again
+  // on the next one (a subscription is never left half made).
+  std::function<absl::Status(const std::string& uri)> on_connected;
+  // Runs on the transport's thread when the connection drops (after the
+  // loss is noted); must not block. Typically wakes the daemon's loop.
+  std::function<void()> on_lost;
+  // Appended to the outage warning, e.g. "; reports are kept in the spool".
+  std::string outage_note;
+};
+
+// Maintain() and the accessors belong to one thread (the daemon's loop);
+// only the transport's connection-lost callback runs elsewhere.
+class BrokerConnection {
+ public:
+  // `transport` and `clock` are borrowed and must outlive the connection;
+  // the transport's connection-lost handler is taken over here. `seed`
+  // jitters the backoff (give each process its own).
+  BrokerConnection(const v1::BrokerConfig& broker, MqttTransport* transport, const Clock* clock,
+                   uint64_t seed, BrokerConnectionHooks hooks);
+
+  // Makes one connection attempt if disconnected and the backoff has run
+  // out. Returns whether the transport is connected afterwards.
+  bool Maintain();
+  // When the next attempt is due, in the clock's milliseconds; only
+  // meaningful while disconnected.
+  int64_t next_attempt_ms() const { return next_attempt_ms_; }
+  // Successful connections so far (the first one included).
+  uint64_t connects() const { return connects_; }
+  // The URI of the current (or last) connection.
+  const std::string& uri() const { return uris_[next_uri_]; }
+
+ private:
+  bool Attempt();
+
+  const v1::BrokerConfig& broker_;
+  MqttTransport* const transport_;
+  const Clock* const clock_;
+  const BrokerConnectionHooks hooks_;
+  std::vector<std::string> uris_;
+  size_t next_uri_ = 0;
+  ReconnectBackoff backoff_;
+  int64_t next_attempt_ms_ = 0;
+  bool warned_offline_ = false;
+  uint64_t connects_ = 0;
+  std::atomic<bool> lost_{false};
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_LIBFTEL_MQTT_BROKER_CONNECTION_H_
