@@ -32,6 +32,7 @@ class FakeMqttTransport : public MqttTransport {
     return connected_;
   }
   void Publish(const MqttMessage& message, DoneCallback done) override {
+    absl::Status failed;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!connected_) {
@@ -39,12 +40,14 @@ class FakeMqttTransport : public MqttTransport {
         return;
       }
       published_.push_back(message);
-      if (hold_acks_) {
+      if (!publish_result_.ok()) {
+        failed = publish_result_;
+      } else if (hold_acks_) {
         held_.push_back(std::move(done));
         return;
       }
     }
-    done(absl::OkStatus());
+    done(failed);
   }
   // The agent subscribes to nothing and is sent nothing.
   absl::Status Subscribe(const std::string& filter, int qos) override { return absl::OkStatus(); }
@@ -57,6 +60,11 @@ class FakeMqttTransport : public MqttTransport {
   void FailConnects(absl::Status status) {
     std::lock_guard<std::mutex> lock(mu_);
     connect_result_ = std::move(status);
+  }
+  // While set, publishes are recorded and then fail with `status`.
+  void FailPublishes(absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    publish_result_ = std::move(status);
   }
   // While held, publishes are recorded but not acknowledged.
   void HoldAcks(bool hold) {
@@ -91,6 +99,7 @@ class FakeMqttTransport : public MqttTransport {
   bool connected_ = false;
   int disconnects_ = 0;
   absl::Status connect_result_;
+  absl::Status publish_result_;
   std::vector<MqttConnectOptions> connect_options_;
   std::vector<MqttMessage> published_;
   ConnectionLostHandler lost_handler_;
