@@ -70,11 +70,14 @@ v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_las
 }
 
 void AgentRuntime::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(wake_mu_);
-    woken_ = true;
-  }
-  wake_cv_.notify_one();
+  absl::MutexLock lock(&wake_mu_);
+  woken_ = true;
+}
+
+void AgentRuntime::SleepUnlessWoken(int64_t ms) {
+  absl::MutexLock lock(&wake_mu_);
+  wake_mu_.AwaitWithTimeout(absl::Condition(&woken_), absl::Milliseconds(ms));
+  woken_ = false;
 }
 
 absl::Status AgentRuntime::OnConnected(const std::string& uri) {
@@ -185,9 +188,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     int64_t wake_at = next_tick;
     if (!connected) wake_at = std::min(wake_at, connection_.next_attempt_ms());
     const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->NowMs(), 0, kMaxSleepMs);
-    std::unique_lock<std::mutex> lock(wake_mu_);
-    wake_cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return woken_; });
-    woken_ = false;
+    SleepUnlessWoken(sleep_ms);
   }
 
   // A clean stop first gives what is in flight or spooled a moment to be
@@ -196,9 +197,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   while (transport_->IsConnected() && spool_->stats().pending_records > 0 &&
          clock_->NowMs() < drain_until) {
     Pump();
-    std::unique_lock<std::mutex> lock(wake_mu_);
-    wake_cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return woken_; });
-    woken_ = false;
+    SleepUnlessWoken(50);
   }
   if (transport_->IsConnected()) {
     absl::Status said = PublishAndWait(

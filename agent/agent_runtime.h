@@ -12,11 +12,12 @@
 #define FTEL_AGENT_AGENT_RUNTIME_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/agent_config.h"
 #include "agent/sampler.h"
 #include "agent/spool/spool.h"
@@ -64,7 +65,9 @@ class AgentRuntime {
   absl::Status OnConnected(const std::string& uri);
   // One round of publishing from the spool, up to max_inflight.
   void Pump();
-  void Wake();
+  void Wake() ABSL_LOCKS_EXCLUDED(wake_mu_);
+  // Sleeps up to `ms`, or until woken.
+  void SleepUnlessWoken(int64_t ms) ABSL_LOCKS_EXCLUDED(wake_mu_);
 
   const LoadedAgentConfig& loaded_;
   Sampler* sampler_;
@@ -82,9 +85,9 @@ class AgentRuntime {
   AgentCounters counters_;
   BrokerConnection connection_;
 
-  std::mutex wake_mu_;
-  std::condition_variable wake_cv_;
-  bool woken_ = false;
+  // Set by the transport's thread to wake the loop early.
+  absl::Mutex wake_mu_;
+  bool woken_ ABSL_GUARDED_BY(wake_mu_) = false;
 };
 
 }  // namespace ftel

@@ -40,14 +40,14 @@ void AddRatio(MetricFamily* family, std::vector<ClientMetric::Label> labels,
 }  // namespace
 
 void AggregatorMetrics::Update(MetricsSnapshot snapshot) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   snapshot_ = std::move(snapshot);
 }
 
 std::vector<MetricFamily> AggregatorMetrics::Collect() const {
   MetricsSnapshot s;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     s = snapshot_;
   }
   std::vector<MetricFamily> families;

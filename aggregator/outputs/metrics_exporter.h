@@ -10,10 +10,11 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "aggregator/engine/penetration_engine.h"
 #include "prometheus/collectable.h"
 
@@ -41,14 +42,14 @@ struct MetricsSnapshot {
 // Thread-safe.
 class AggregatorMetrics : public prometheus::Collectable {
  public:
-  void Update(MetricsSnapshot snapshot);
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  void Update(MetricsSnapshot snapshot) ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<prometheus::MetricFamily> Collect() const override ABSL_LOCKS_EXCLUDED(mu_);
   // Prometheus text exposition format 0.0.4.
   std::string ExpositionText() const;
 
  private:
-  mutable std::mutex mu_;
-  MetricsSnapshot snapshot_;
+  mutable absl::Mutex mu_;
+  MetricsSnapshot snapshot_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ftel

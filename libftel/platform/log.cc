@@ -1,9 +1,10 @@
 #include "libftel/platform/log.h"
 
 #include <cstdio>
-#include <mutex>
 #include <string>
 
+#include "absl/base/const_init.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -11,10 +12,11 @@ namespace ftel {
 namespace {
 
 void Write(const char* level, absl::string_view line) {
-  static std::mutex mu;
+  // One line at a time, whichever thread logs.
+  ABSL_CONST_INIT static absl::Mutex mu(absl::kConstInit);
   const std::string stamp =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
-  std::lock_guard<std::mutex> lock(mu);
+  absl::MutexLock lock(&mu);
   std::fprintf(stderr, "%s %s %.*s\n", stamp.c_str(), level, static_cast<int>(line.size()),
                line.data());
   std::fflush(stderr);

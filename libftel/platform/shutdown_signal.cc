@@ -18,11 +18,9 @@ ShutdownSignal& ShutdownSignal::Install() {
     std::thread([signal, set] {
       int number = 0;
       if (sigwait(&set, &number) == 0) {
-        {
-          std::lock_guard<std::mutex> lock(signal->mu_);
-          signal->signal_number_ = number;
-        }
-        signal->Request();
+        absl::MutexLock lock(&signal->mu_);
+        signal->signal_number_ = number;
+        signal->requested_ = true;
       }
     }).detach();
     return signal;
@@ -30,27 +28,18 @@ ShutdownSignal& ShutdownSignal::Install() {
   return *instance;
 }
 
-bool ShutdownSignal::WaitFor(absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [this] { return requested_; });
-  return requested_;
-}
-
 bool ShutdownSignal::requested() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return requested_;
 }
 
 void ShutdownSignal::Request() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    requested_ = true;
-  }
-  cv_.notify_all();
+  absl::MutexLock lock(&mu_);
+  requested_ = true;
 }
 
 int ShutdownSignal::signal_number() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return signal_number_;
 }
 

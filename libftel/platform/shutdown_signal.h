@@ -3,38 +3,34 @@
 // thread starts, so every thread inherits the blocked signal mask.
 //
 //   ShutdownSignal& stop = ShutdownSignal::Install();
-//   while (!stop.WaitFor(absl::Seconds(1))) { ... }
+//   while (!stop.requested()) { ... }
 #ifndef FTEL_LIBFTEL_PLATFORM_SHUTDOWN_SIGNAL_H_
 #define FTEL_LIBFTEL_PLATFORM_SHUTDOWN_SIGNAL_H_
 
-#include <condition_variable>
-#include <mutex>
-
-#include "absl/time/time.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace ftel {
 
+// Thread-safe.
 class ShutdownSignal {
  public:
   // The process-wide instance. Blocks SIGINT and SIGTERM and starts the thread that waits for them.
   static ShutdownSignal& Install();
 
-  // Waits up to `timeout`; true once shutdown was requested.
-  bool WaitFor(absl::Duration timeout);
-  bool requested();
+  bool requested() ABSL_LOCKS_EXCLUDED(mu_);
   // Requests shutdown, as a signal would.
-  void Request();
+  void Request() ABSL_LOCKS_EXCLUDED(mu_);
   // The signal that arrived, 0 if none.
-  int signal_number();
+  int signal_number() ABSL_LOCKS_EXCLUDED(mu_);
 
   // A private instance, for tests; only Install() listens to signals.
   ShutdownSignal() = default;
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool requested_ = false;
-  int signal_number_ = 0;
+  absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+  int signal_number_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ftel

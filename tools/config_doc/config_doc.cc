@@ -83,7 +83,7 @@ generated from the comments in those files, so it says what they say. The test
   readable when the config is loaded.
 - Problems print as `file:line: key: rule`. The key is the full path of the key, such as
   `spool.max_bytes` or `scenarios[2].evidence_source`. The line is that of the key, or of the nearest
-  enclosing key when the key itself is missing.
+  enclosing key when the key itself is missing; without either, the line is left out.
 - Problems are found in two passes. The first is structural: YAML syntax, unknown or duplicate keys,
   wrong types. A YAML syntax error is reported alone, because the file cannot be read past it;
   otherwise every structural problem is listed. The rule checks (ranges, ids, references, the
@@ -342,12 +342,18 @@ class Generator {
   void WriteSection(const Descriptor* message, const std::string& key, bool in_shared,
                     std::ostream& out) {
     written_.insert(key);
+    if (!open_.insert(message->full_name()).second) {
+      // A message that contains itself would nest sections without end.
+      problems_.push_back(message->full_name() + " contains itself, at " + key);
+      return;
+    }
     Heading("###", "`" + key + "`", out);
     out << "`" << message->full_name() << "` in `" << SourceFile(message) << "`.";
     const std::string comment = CommentOf(message);
     if (!comment.empty()) out << " " << ToMarkdown(comment);
     out << "\n";
     WriteTable(message, key, in_shared, out);
+    open_.erase(message->full_name());
   }
 
   // One table row per field, then the values of its enum fields, then a
@@ -388,6 +394,7 @@ class Generator {
   std::map<std::string, std::string> shared_paths_;
   std::vector<std::pair<const Descriptor*, std::string>> shared_;
   std::set<std::string> written_;
+  std::set<std::string> open_;  // messages whose sections are being written
   std::set<std::string> slugs_;
   std::vector<std::string> problems_;
 };

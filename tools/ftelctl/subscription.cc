@@ -11,12 +11,9 @@ namespace ftel {
 absl::Status Subscription::Start(const std::string& broker_uri,
                                  const std::vector<std::string>& filters) {
   transport_ = NewPahoMqttTransport(broker_uri, absl::StrCat("ftelctl-", getpid()));
-  transport_->SetMessageHandler([this](const MqttMessage& message) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      messages_.push_back(message);
-    }
-    cv_.notify_one();
+  transport_->SetMessageHandler([this](MqttMessage message) {
+    absl::MutexLock lock(&mu_);
+    messages_.push_back(std::move(message));
   });
   RETURN_IF_ERROR(transport_->Connect(MqttConnectOptions{}));
   for (const std::string& filter : filters) RETURN_IF_ERROR(transport_->Subscribe(filter, 1));
@@ -24,9 +21,9 @@ absl::Status Subscription::Start(const std::string& broker_uri,
 }
 
 std::optional<MqttMessage> Subscription::Next(absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
-                    [this] { return !messages_.empty(); })) {
+  absl::MutexLock lock(&mu_);
+  auto has_message = [](std::deque<MqttMessage>* messages) { return !messages->empty(); };
+  if (!mu_.AwaitWithTimeout(absl::Condition(+has_message, &messages_), timeout)) {
     return std::nullopt;
   }
   MqttMessage message = std::move(messages_.front());

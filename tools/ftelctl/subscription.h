@@ -3,15 +3,15 @@
 #ifndef FTEL_TOOLS_FTELCTL_SUBSCRIPTION_H_
 #define FTEL_TOOLS_FTELCTL_SUBSCRIPTION_H_
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libftel/mqtt/mqtt_transport.h"
 
@@ -22,13 +22,12 @@ class Subscription {
   // Connects with a unique client id and subscribes to every filter at QoS 1.
   absl::Status Start(const std::string& broker_uri, const std::vector<std::string>& filters);
   // The next message, or nullopt after `timeout` without one.
-  std::optional<MqttMessage> Next(absl::Duration timeout);
+  std::optional<MqttMessage> Next(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   std::unique_ptr<MqttTransport> transport_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<MqttMessage> messages_;
+  absl::Mutex mu_;
+  std::deque<MqttMessage> messages_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ftel

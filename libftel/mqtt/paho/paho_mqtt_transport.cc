@@ -1,9 +1,10 @@
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 
 #include <chrono>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "mqtt/async_client.h"
 
 namespace ftel {
@@ -46,7 +47,7 @@ class PahoMqttTransport : public MqttTransport {
 
   absl::Status Connect(const MqttConnectOptions& options) override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&connect_mu_);
       if (client_ == nullptr) {
         // Room for bursts: the aggregator publishes every changed result at
         // once, the agent up to spool.max_inflight reports.
@@ -68,7 +69,7 @@ class PahoMqttTransport : public MqttTransport {
       if (!options.username.empty()) builder.user_name(options.username);
       if (!options.password.empty()) builder.password(options.password);
       {
-        std::lock_guard<std::mutex> tls_lock(tls_error_mu_);
+        absl::MutexLock tls_lock(&tls_error_mu_);
         tls_error_.clear();
       }
       if (options.tls.has_value()) {
@@ -77,7 +78,7 @@ class PahoMqttTransport : public MqttTransport {
             .enable_server_cert_auth(true)
             .verify(options.tls->verify_hostname)
             .error_handler([this](const std::string& error) {
-              std::lock_guard<std::mutex> lock(tls_error_mu_);
+              absl::MutexLock lock(&tls_error_mu_);
               if (tls_error_.empty()) tls_error_ = error;
             });
         if (!options.tls->cert_file.empty()) {
@@ -101,7 +102,7 @@ class PahoMqttTransport : public MqttTransport {
     } catch (const mqtt::exception& e) {
       const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
       std::string cause = e.what();
-      std::lock_guard<std::mutex> lock(tls_error_mu_);
+      absl::MutexLock lock(&tls_error_mu_);
       if (!tls_error_.empty()) cause = absl::StrCat("TLS: ", tls_error_, " (", cause, ")");
       return absl::UnavailableError(absl::StrCat("connect to ", target, " failed: ", cause));
     }
@@ -155,10 +156,14 @@ class PahoMqttTransport : public MqttTransport {
  private:
   const std::string uri_;
   const std::string client_id_;
-  std::mutex mu_;
+  // Serialises Connect. The client is made by the first Connect, which the
+  // interface's contract puts before every other call; Paho's client is
+  // thread-safe after that.
+  absl::Mutex connect_mu_;
   std::unique_ptr<mqtt::async_client> client_;
-  std::mutex tls_error_mu_;
-  std::string tls_error_;
+  // The first TLS error of the current attempt (set by Paho's thread).
+  absl::Mutex tls_error_mu_;
+  std::string tls_error_ ABSL_GUARDED_BY(tls_error_mu_);
   MessageHandler on_message_;
   ConnectionLostHandler on_lost_;
 };
