@@ -102,15 +102,13 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   ++counters_.sampled;
   // Room is made first, so that the report's health counts what its own
   // arrival pushed out. The slack covers the health fields themselves.
-  const SpoolStats before = spool_->stats();
-  RETURN_IF_ERROR(spool_->MakeRoom(report.ByteSizeLong() + kHealthSlackBytes));
-  const SpoolStats spooled = spool_->stats();
-  const uint64_t dropped = spooled.dropped_full + spooled.dropped_expired;
-  const uint64_t dropped_before = before.dropped_full + before.dropped_expired;
-  if (dropped > dropped_before) {
-    LogWarning(absl::StrCat(
-        "spool ", spooled.dropped_full > before.dropped_full ? "full" : "expiry", ": dropped ",
-        dropped - dropped_before, " oldest unsent report(s), ", dropped, " in total"));
+  ASSIGN_OR_RETURN(const RoomMade room,
+                   spool_->MakeRoom(report.ByteSizeLong() + kHealthSlackBytes));
+  const SpoolStats& spooled = room.stats;
+  if (const uint64_t dropped = room.dropped_full + room.dropped_expired; dropped > 0) {
+    LogWarning(absl::StrCat("spool ", room.dropped_full > 0 ? "full" : "expiry", ": dropped ",
+                            dropped, " oldest unsent report(s), ",
+                            spooled.dropped_full + spooled.dropped_expired, " in total"));
   }
   v1::AgentHealth* health = report.mutable_health();
   health->set_spool_pending(spooled.pending_records + 1);

@@ -1,13 +1,8 @@
 // ftel-agent: publishes a factory's scenario coverage and production KPIs.
 //
 //   ftel-agent --config /etc/ftel/agent.yaml
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -24,19 +19,6 @@
 #include "libftel/platform/shutdown_signal.h"
 
 namespace {
-
-// Two agents sharing one spool would corrupt each other's state; the second
-// one is refused. The lock is released when the process ends.
-bool LockStateDir(const std::string& dir) {
-  const std::string path = dir + "/LOCK";
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    std::fprintf(stderr, "ftel-agent: cannot lock %s: %s (is another agent using it?)\n",
-                 path.c_str(), std::strerror(errno));
-    return false;
-  }
-  return true;  // fd stays open for the life of the process
-}
 
 int Fail(const char* what, const absl::Status& status) {
   std::fprintf(stderr, "ftel-agent: %s: %s\n", what, std::string(status.message()).c_str());
@@ -70,7 +52,14 @@ int main(int argc, char** argv) {
   ftel::Env* env = ftel::Env::Default();
   const std::string& state_dir = loaded->config.spool().dir();
   if (absl::Status made = env->CreateDirs(state_dir); !made.ok()) return Fail("spool", made);
-  if (!LockStateDir(state_dir)) return 1;
+  // Two agents sharing one spool would corrupt each other's state; the
+  // second one is refused. Held until main returns, after the spool closed.
+  absl::StatusOr<std::unique_ptr<ftel::FileLock>> lock = env->LockFile(state_dir + "/LOCK");
+  if (!lock.ok()) {
+    std::fprintf(stderr, "ftel-agent: cannot lock %s (is another agent using it?)\n",
+                 std::string(lock.status().message()).c_str());
+    return 1;
+  }
   ftel::SystemClock clock;
   absl::StatusOr<std::unique_ptr<ftel::Spool>> spool =
       ftel::Spool::Open(env, &clock, ftel::SpoolOptionsFrom(loaded->config.spool()));

@@ -1,7 +1,7 @@
 #include "agent/sampler.h"
 
 #include "absl/strings/str_cat.h"
-#include "agent/spool/spool.h"
+#include "agent/spool/record_format.h"
 #include "libftel/config/config_problems.h"
 
 namespace ftel {
@@ -80,7 +80,7 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
 
 absl::Status CheckReportFitsSpool(const LoadedAgentConfig& loaded, Sampler& sampler) {
   const uint64_t record_bytes = sampler.Sample(ReportWindow{0, 1, 1}, 1).ByteSizeLong() +
-                                kHealthSlackBytes + Spool::kRecordHeaderBytes;
+                                kHealthSlackBytes + kRecordHeaderBytes;
   const uint64_t segment_bytes = loaded.config.spool().segment_bytes();
   if (record_bytes <= segment_bytes) return absl::OkStatus();
   return absl::InvalidArgumentError(

@@ -6,6 +6,7 @@
 //   ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f, env->NewAppendableFile(path));
 //   RETURN_IF_ERROR(f->Append(bytes));
 //   RETURN_IF_ERROR(f->Sync());
+//   ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, env->LockFile(dir + "/LOCK"));
 #ifndef FTEL_LIBFTEL_PLATFORM_ENV_H_
 #define FTEL_LIBFTEL_PLATFORM_ENV_H_
 
@@ -27,6 +28,12 @@ class WritableFile {
   virtual absl::Status Append(absl::string_view data) = 0;
   // Returns once everything appended is on stable storage.
   virtual absl::Status Sync() = 0;
+};
+
+// An exclusive lock on a file, held until destroyed (or the process ends).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
 };
 
 // Thread-safe. Every error names the path.
@@ -54,6 +61,12 @@ class Env {
   // Replaces `path` with `contents` so that a crash leaves the old or the new
   // contents, never a mix (write to a temporary, sync, rename).
   virtual absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) = 0;
+  // Locks `path` (created if missing) so that no other process, nor another
+  // LockFile of this one, can lock it until the returned lock is destroyed:
+  // one owner per directory. Errors read "<path>: <reason>";
+  // FailedPrecondition "<path>: held by another process" when it is taken,
+  // else ErrnoToStatus's codes. The lock must not outlive the Env.
+  virtual absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 };
 
 }  // namespace ftel

@@ -1,6 +1,7 @@
 // Env::Default(): the POSIX filesystem.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,17 @@ class PosixWritableFile : public WritableFile {
 
  private:
   const std::string path_;
+  const int fd_;
+};
+
+// flock(2): per open file description, so that a second LockFile in the
+// same process is refused too, and released by close() or process exit.
+class PosixFileLock : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override { close(fd_); }
+
+ private:
   const int fd_;
 };
 
@@ -139,6 +151,20 @@ class PosixEnv : public Env {
       return ErrnoToStatus(absl::StrCat("rename ", temp, " to ", path), errno);
     }
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) return ErrnoToStatus(path, errno);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      close(fd);
+      if (err == EWOULDBLOCK) {
+        return absl::FailedPreconditionError(absl::StrCat(path, ": held by another process"));
+      }
+      return ErrnoToStatus(path, err);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
 
  private:

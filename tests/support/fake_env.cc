@@ -30,6 +30,19 @@ class FakeWritableFile : public WritableFile {
   std::string path_;
 };
 
+class FakeFileLock : public FileLock {
+ public:
+  FakeFileLock(FakeEnv* env, std::string path) : env_(env), path_(std::move(path)) {}
+  ~FakeFileLock() override {
+    std::lock_guard<std::mutex> lock(env_->mu_);
+    env_->locked_.erase(path_);
+  }
+
+ private:
+  FakeEnv* env_;
+  std::string path_;
+};
+
 absl::StatusOr<std::unique_ptr<WritableFile>> FakeEnv::NewAppendableFile(const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
   files_[path];  // creates it empty if missing
@@ -95,6 +108,15 @@ absl::Status FakeEnv::WriteFileAtomically(const std::string& path, absl::string_
   file.synced = file.data.size();
   ++syncs_;
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<FileLock>> FakeEnv::LockFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!locked_.insert(path).second) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": held by another process"));
+  }
+  files_[path];  // the lock file is created if missing, as on a real disk
+  return std::unique_ptr<FileLock>(new FakeFileLock(this, path));
 }
 
 void FakeEnv::Crash() {

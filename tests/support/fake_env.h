@@ -1,11 +1,13 @@
 // An in-memory Env that remembers which bytes were synced, so a test can cut
-// the power (Crash) and see what a real disk would have kept.
+// the power (Crash) and see what a real disk would have kept. Its file locks
+// are a set of held paths, as if each LockFile came from another process.
 #ifndef FTEL_TESTS_SUPPORT_FAKE_ENV_H_
 #define FTEL_TESTS_SUPPORT_FAKE_ENV_H_
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "libftel/platform/env.h"
@@ -24,6 +26,7 @@ class FakeEnv : public Env {
   absl::Status Truncate(const std::string& path, uint64_t size) override;
   absl::Status CreateDirs(const std::string& dir) override;
   absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) override;
+  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
   // Power cut: every file loses what was appended after its last Sync.
   void Crash();
@@ -41,9 +44,11 @@ class FakeEnv : public Env {
     size_t synced = 0;
   };
   friend class FakeWritableFile;
+  friend class FakeFileLock;
 
   mutable std::mutex mu_;
   std::map<std::string, File> files_;
+  std::set<std::string> locked_;
   uint64_t syncs_ = 0;
   uint64_t reads_ = 0;
 };

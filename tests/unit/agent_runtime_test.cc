@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "agent/spool/record_format.h"
 #include "gtest/gtest.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "tests/support/fake_env.h"
@@ -174,6 +175,41 @@ TEST_F(AgentRuntimeTest, UnacknowledgedReportsAreSentAgainAfterAReconnect) {
   for (uint64_t seq = 1; seq <= last; ++seq) EXPECT_GE(sent[seq], 1) << seq;
   EXPECT_GE(sent[before.back().sequence()], 2);
   EXPECT_EQ(PublishedReports().back().health().reconnects(), 1u);
+}
+
+TEST_F(AgentRuntimeTest, ReportHealthCountsTheDropsItsOwnArrivalCaused) {
+  v1::SpoolConfig& config = *loaded_.config.mutable_spool();
+  config.set_dir("/small-spool");
+  config.set_max_bytes(65536);
+  config.set_segment_bytes(4096);
+  auto small = Spool::Open(&env_, &clock_, SpoolOptionsFrom(config));
+  ASSERT_TRUE(small.ok()) << small.status();
+  Spool& spool = **small;
+  AgentRuntime runtime(loaded_, sampler_.get(), &spool, &transport_, &clock_, 0xabc);
+  uint64_t sequence = 0;
+  while (spool.stats().dropped_full == 0 && sequence < 100000) {
+    ++sequence;
+    const int64_t start = static_cast<int64_t>(sequence) * 100;
+    ASSERT_TRUE(runtime.SampleWindow(ReportWindow{start, start + 100, sequence}).ok());
+  }
+  const SpoolStats stats = spool.stats();
+  ASSERT_GT(stats.dropped_full, 0u);
+  std::optional<v1::Report> last;
+  for (;;) {
+    absl::StatusOr<std::optional<SpoolRecord>> next = spool.Next();
+    ASSERT_TRUE(next.ok()) << next.status();
+    if (!next->has_value()) break;
+    last.emplace();
+    ASSERT_TRUE(last->ParseFromString((*next)->payload));
+  }
+  ASSERT_TRUE(last.has_value());
+  // The report whose arrival dropped the oldest ones says so, and counts
+  // itself as pending.
+  EXPECT_EQ(last->sequence(), sequence);
+  EXPECT_EQ(last->health().dropped_full(), stats.dropped_full);
+  EXPECT_EQ(last->health().dropped_expired(), 0u);
+  EXPECT_EQ(last->health().spool_pending(), stats.pending_records);
+  EXPECT_EQ(last->health().spool_bytes() + kRecordHeaderBytes + last->ByteSizeLong(), stats.bytes);
 }
 
 TEST_F(AgentRuntimeTest, FailsOverBetweenBrokersWithBackoff) {

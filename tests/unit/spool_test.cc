@@ -1,6 +1,7 @@
 #include "agent/spool/spool.h"
 
 #include "absl/strings/str_cat.h"
+#include "agent/spool/record_format.h"
 #include "gtest/gtest.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_env.h"
@@ -274,6 +275,97 @@ TEST_F(SpoolTest, ExpiredRecordsAreDroppedAndCounted) {
   EXPECT_EQ(stats.dropped_expired, 6u);
   EXPECT_EQ(stats.pending_records, 1u);
   EXPECT_EQ(Drain(*spool), Ids(7, 7));
+}
+
+TEST_F(SpoolTest, MakeRoomSaysWhatItDroppedBecauseTheSpoolWasFull) {
+  SpoolOptions options;
+  options.max_bytes = 4096;
+  options.segment_bytes = 512;
+  auto spool = Open(options);
+  uint64_t id = 0;
+  for (int drop = 1; drop <= 2; ++drop) {
+    SpoolStats before;
+    absl::StatusOr<RoomMade> room;
+    do {
+      ++id;
+      before = spool->stats();
+      room = spool->MakeRoom(Payload(id).size());
+      ASSERT_TRUE(room.ok()) << room.status();
+      ASSERT_TRUE(spool->Append(id, Payload(id)).ok());
+    } while (room->dropped_full == 0 && id < 1000);
+    const SpoolStats after = spool->stats();
+    ASSERT_GT(room->dropped_full, 0u) << "drop " << drop;
+    EXPECT_EQ(room->dropped_full, after.dropped_full - before.dropped_full) << "drop " << drop;
+    EXPECT_EQ(room->dropped_expired, 0u);
+    // The room made covered the append: it dropped nothing more.
+    EXPECT_EQ(room->stats.dropped_full, after.dropped_full);
+    EXPECT_EQ(room->stats.pending_records + 1, after.pending_records);
+    EXPECT_EQ(after.dropped_full + after.pending_records, id);
+  }
+}
+
+TEST_F(SpoolTest, MakeRoomSaysWhatItDroppedBecauseItWasTooOld) {
+  SpoolOptions options;
+  options.max_age_ms = 60000;
+  options.segment_bytes = 128;  // about two records per segment
+  options.max_bytes = 1 << 20;
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 6);
+  clock_.Advance(61000);
+  const absl::StatusOr<RoomMade> room = spool->MakeRoom(Payload(7).size());
+  ASSERT_TRUE(room.ok()) << room.status();
+  EXPECT_EQ(room->dropped_expired, 6u);
+  EXPECT_EQ(room->dropped_full, 0u);
+  EXPECT_EQ(room->stats.dropped_expired, 6u);
+  EXPECT_EQ(room->stats.pending_records, 0u);
+  const absl::StatusOr<RoomMade> again = spool->MakeRoom(Payload(7).size());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->dropped_expired, 0u) << "counted once";
+  EXPECT_EQ(again->stats.dropped_expired, 6u);
+}
+
+TEST_F(SpoolTest, MakeRoomRefusesARecordNoSegmentHolds) {
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  auto spool = Open(options);
+  EXPECT_EQ(spool->MakeRoom(4096).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(spool->MakeRoom(4096 - kRecordHeaderBytes).ok());
+}
+
+TEST_F(SpoolTest, StateFileHoldsTheWatermarkThenTheCounts) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 5);
+  Drain(*spool);
+  for (uint64_t id = 1; id <= 3; ++id) spool->Ack(id);
+  ASSERT_TRUE(spool->Flush().ok());
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 0\n");
+  spool.reset();
+  const std::string path = SegmentPath(1);
+  const std::string data = env_.Contents(path);
+  env_.SetContents(path, data.substr(0, data.size() - 3));
+  auto reopened = Open();
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 1\n");
+}
+
+TEST_F(SpoolTest, StateFileOfAnEarlierAgentIsRead) {
+  env_.SetContents(absl::StrCat(kDir, "/acked"), "250 3 4 1 2\n");
+  auto spool = Open();
+  EXPECT_EQ(spool->last_id(), 250u);
+  EXPECT_EQ(spool->stats().dropped_full, 3u);
+  EXPECT_EQ(spool->stats().dropped_expired, 4u);
+  EXPECT_EQ(spool->stats().discarded_corrupt, 1u);
+  EXPECT_EQ(spool->stats().discarded_torn, 2u);
+  EXPECT_FALSE(spool->Append(250, Payload(250)).ok());
+}
+
+TEST_F(SpoolTest, DamagedStateFileFailsOpenNamingIt) {
+  env_.SetContents(absl::StrCat(kDir, "/acked"), "garbage\n");
+  SpoolOptions options;
+  options.dir = kDir;
+  const auto spool = Spool::Open(&env_, &clock_, options);
+  ASSERT_FALSE(spool.ok());
+  EXPECT_EQ(spool.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(spool.status().message(), "/spool/acked: not a spool state: 'garbage\n'");
 }
 
 TEST_F(SpoolTest, OldestPendingAgeFollowsAcknowledgements) {
