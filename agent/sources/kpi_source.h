@@ -53,7 +53,6 @@ using SourceFactory = std::function<std::unique_ptr<KpiSource>(
 class SourceRegistry {
  public:
   void Register(const std::string& type, SourceFactory factory);
-  bool Has(const std::string& type) const { return factories_.count(type) > 0; }
   std::vector<std::string> Types() const;
   // Null, with problems added, when the config is invalid or the type unknown.
   std::unique_ptr<KpiSource> Create(const v1::SourceConfig& config, const SourceBindings& bindings,

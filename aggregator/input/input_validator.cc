@@ -28,6 +28,27 @@ bool Fail(ValidationResult* result, Rejection reason, std::string detail) {
   return false;
 }
 
+// What every node message must be: decodable as the topic promises, of
+// schema version 1, and about the node its topic names.
+template <typename NodeMessage>
+bool DecodeNodeMessage(const std::string& payload, const NodeTopic& topic, const char* type,
+                       NodeMessage* decoded, ValidationResult* result) {
+  if (!decoded->ParseFromString(payload)) {
+    return Fail(result, Rejection::kUndecodable, absl::StrCat("not a ", type));
+  }
+  if (decoded->schema_version() != kSchemaVersion) {
+    return Fail(result, Rejection::kSchemaVersion,
+                absl::StrCat("schema_version ", decoded->schema_version()));
+  }
+  if (decoded->identity().factory_id() != topic.factory_id ||
+      decoded->identity().node_id() != topic.node_id) {
+    return Fail(result, Rejection::kIdentityMismatch,
+                absl::StrCat("payload names ", decoded->identity().factory_id(), "/",
+                             decoded->identity().node_id()));
+  }
+  return true;
+}
+
 bool BadNumber(double value) { return !std::isfinite(value) || value < 0; }
 
 }  // namespace
@@ -82,18 +103,8 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
       return result;
     }
     v1::NodeStatus& status = result.status;
-    if (!status.ParseFromString(message.payload)) {
-      return Reject(Rejection::kUndecodable, "not a ftel.v1.NodeStatus");
-    }
-    if (status.schema_version() != kSchemaVersion) {
-      return Reject(Rejection::kSchemaVersion,
-                    absl::StrCat("schema_version ", status.schema_version()));
-    }
-    if (status.identity().factory_id() != topic->factory_id ||
-        status.identity().node_id() != topic->node_id) {
-      return Reject(Rejection::kIdentityMismatch,
-                    absl::StrCat("payload names ", status.identity().factory_id(), "/",
-                                 status.identity().node_id()));
+    if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.NodeStatus", &status, &result)) {
+      return result;
     }
     if (status.state() != v1::NodeStatus::ONLINE && status.state() != v1::NodeStatus::OFFLINE) {
       return Reject(Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");
@@ -102,18 +113,8 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
     return result;
   }
   v1::Report& report = result.report;
-  if (!report.ParseFromString(message.payload)) {
-    return Reject(Rejection::kUndecodable, "not a ftel.v1.Report");
-  }
-  if (report.schema_version() != kSchemaVersion) {
-    return Reject(Rejection::kSchemaVersion,
-                  absl::StrCat("schema_version ", report.schema_version()));
-  }
-  if (report.identity().factory_id() != topic->factory_id ||
-      report.identity().node_id() != topic->node_id) {
-    return Reject(Rejection::kIdentityMismatch,
-                  absl::StrCat("payload names ", report.identity().factory_id(), "/",
-                               report.identity().node_id()));
+  if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.Report", &report, &result)) {
+    return result;
   }
   if (!CheckReport(report, now_ms, &result)) return result;
   result.kind = ValidationResult::Kind::kReport;

@@ -8,9 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <list>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "libftel/platform/env.h"
 #include "libftel/platform/file_io.h"
 #include "libftel/platform/status_macros.h"
@@ -171,8 +172,8 @@ class PosixEnv : public Env {
   // Readers stay open between calls: the spool reads record by record, and
   // an open() per read would cost more than the read. pread() on a shared
   // descriptor is thread-safe; the few most recent files are kept.
-  int ReaderFd(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
+  int ReaderFd(const std::string& path) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     for (auto it = open_.begin(); it != open_.end(); ++it) {
       if (it->first == path) {
         open_.splice(open_.begin(), open_, it);
@@ -190,8 +191,8 @@ class PosixEnv : public Env {
   }
 
   // A removed or replaced file must not be read through an old descriptor.
-  void Forget(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Forget(const std::string& path) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     for (auto it = open_.begin(); it != open_.end(); ++it) {
       if (it->first == path) {
         close(it->second);
@@ -202,8 +203,8 @@ class PosixEnv : public Env {
   }
 
   static constexpr size_t kOpenReaders = 8;
-  std::mutex mu_;
-  std::list<std::pair<std::string, int>> open_;
+  absl::Mutex mu_;
+  std::list<std::pair<std::string, int>> open_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

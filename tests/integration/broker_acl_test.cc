@@ -1,4 +1,4 @@
-// Broker access control with a real mosquitto, as config/mosquitto/README.md sets it up: every
+// Broker access control with a real mosquitto, as docs/security.md sets it up: every
 // client logs in, an agent may write only its own node's topics, only the aggregator may publish
 // results, and a wrong password is refused. With MQTT 3.1.1 the broker drops a forbidden publish
 // silently and still acknowledges it, so these tests prove a drop by ordering: a later, allowed
