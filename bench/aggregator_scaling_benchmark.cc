@@ -75,7 +75,7 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
     MqttMessage message{topic, report.SerializeAsString(), 1, false};
     const double start = CpuSeconds();
     ValidationResult result = validator.Validate(message, kNow);
-    if (result.kind == ValidationResult::Kind::kReport) state.ApplyReport(result.report);
+    if (result.kind == ValidationResult::Kind::kReport) state.ApplyReport(std::move(result.report));
     if (i >= warmup) cpu += CpuSeconds() - start;
   }
   const double recompute_start = CpuSeconds();

@@ -28,8 +28,10 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
     node.has_report = true;
     node.identity = report.identity();
     const int64_t cutoff = report.window_end_ms() - kpi_horizon_ms_;
+    // Copied, not moved: assigning into the kept message reuses its storage
+    // (no allocation per report); the work units are not copied at all.
     report.clear_work_units();
-    node.latest = std::move(report);
+    node.latest = report;
     // Drop windows that fell out of the horizon.
     for (auto it = node.windows.begin(); it != node.windows.end();) {
       it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
