@@ -64,11 +64,20 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     last_loop_ms_ = clock_->NowMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
   }
-  // Stop taking messages first, then apply and save what was taken, so that
-  // nothing the transport acknowledged is left unprocessed.
+  // Apply, share and save what was taken; then stop taking messages and
+  // apply and save what arrived meanwhile, so that nothing the transport
+  // acknowledged is left unprocessed.
+  ProcessBatch(inbox_.Drain(absl::ZeroDuration()));
+  ShareLocalWindows();
+  SaveChangedNodes();
   (void)transport_->Disconnect(absl::Seconds(2));
   ProcessBatch(inbox_.Drain(absl::ZeroDuration()));
   SaveChangedNodes();
+  if (const size_t unshared = state_.TakeLocalDelta().size(); unshared > 0) {
+    LogWarning(absl::StrCat(unshared,
+                            " node(s) had windows accepted while stopping that the "
+                            "group's peers were not sent"));
+  }
   LogInfo("stopped");
   return absl::OkStatus();
 }

@@ -40,10 +40,11 @@ namespace ftel {
 
 class AggregatorService {
  public:
-  // Borrowed pointers must outlive the service. `store` may be null (state
-  // in memory only, no history); when given, it has been loaded into
-  // `state()` already. `metrics`, when given, is updated after every turn of
-  // the loop.
+  // All pointers are borrowed. The transport must be destroyed (or
+  // disconnected) before the service: its handlers, installed here and in
+  // Run, refer to the service. `store` may be null (state in memory only, no
+  // history); when given, it has been loaded into `state()` already.
+  // `metrics`, when given, is updated after every turn of the loop.
   AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
                     const Clock* clock, StateStore* store = nullptr,
                     AggregatorMetrics* metrics = nullptr);

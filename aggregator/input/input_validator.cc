@@ -84,14 +84,16 @@ const char* RejectionName(Rejection reason) {
 Rejection RejectionByIndex(int index) { return static_cast<Rejection>(index); }
 
 ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t now_ms) const {
-  if (message.payload.size() > limits_.max_payload_bytes) {
-    return Reject(Rejection::kTooLarge,
-                  absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
-  }
+  // A peer's delta carries a whole batch of nodes, each with its newest
+  // report: max_payload_bytes, a bound for one agent's message, is not its.
   if (!cluster_member_id_.empty()) {
     if (std::optional<std::string> member = topics_.ParseClusterDeltaTopic(message.topic)) {
       return ValidateClusterDelta(message, *member);
     }
+  }
+  if (message.payload.size() > limits_.max_payload_bytes) {
+    return Reject(Rejection::kTooLarge,
+                  absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
   }
   const std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
   if (!topic.has_value()) return Reject(Rejection::kUnknownTopic, "not an ftel node topic");

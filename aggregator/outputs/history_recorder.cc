@@ -43,7 +43,13 @@ HistoryRecorder::HistoryRecorder(StateStore* store, int64_t every_s, int points)
     : store_(store), every_ms_(every_s * 1000), points_(points) {}
 
 absl::Status HistoryRecorder::Load() {
-  ASSIGN_OR_RETURN(std::vector<v1::History> series, store_->LoadHistories(kFactoryKind, points_));
+  std::vector<std::string> damaged;
+  ASSIGN_OR_RETURN(std::vector<v1::History> series,
+                   store_->LoadHistories(kFactoryKind, points_, &damaged));
+  for (const std::string& name : damaged) {
+    // Its next points start it again; one bad blob must not stop a start.
+    LogError(absl::StrCat("history ", name, ": a stored point does not decode; series skipped"));
+  }
   for (v1::History& history : series) {
     SeriesKey key{history.kind(), history.key(), history.granularity()};
     groups_[std::move(key)] = std::move(history);

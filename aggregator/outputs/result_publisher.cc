@@ -24,12 +24,18 @@ uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
                                            const std::string& binary_topic, const Result& result,
                                            int64_t computed_at_ms) {
   std::string unstamped = result.SerializeAsString();
-  auto it = published_.find(json_topic);
-  if (it != published_.end() && it->second == unstamped) return 0;
+  Published& last = published_[json_topic];
+  const bool same = last.known && last.unstamped == unstamped;
+  if (same && last.on_broker) return 0;
   if (!transport_->IsConnected()) return 0;  // offered again after the reconnect
-  published_[json_topic] = std::move(unstamped);
+  if (!same) {
+    last.known = true;
+    last.unstamped = std::move(unstamped);
+    last.stamped_at_ms = computed_at_ms;
+  }
+  last.on_broker = true;
   Result stamped = result;
-  Stamp(&stamped, computed_at_ms);
+  Stamp(&stamped, last.stamped_at_ms);
   std::vector<MqttMessage> messages;
   if (outputs_ != v1::AggregatorConfig::PROTOBUF_ONLY || binary_topic.empty()) {
     messages.push_back(MqttMessage{json_topic, ToJson(stamped), 1, true});
@@ -86,7 +92,7 @@ uint64_t ResultPublisher::PublishHistory(const v1::History& history) {
 }
 
 void ResultPublisher::Reset() {
-  published_.clear();
+  for (auto& [topic, last] : published_) last.on_broker = false;
   offer_all_factories_ = true;
 }
 
@@ -96,7 +102,7 @@ bool ResultPublisher::TakeFailures() {
     absl::MutexLock lock(&failed_mu_);
     failed.swap(failed_topics_);
   }
-  for (const std::string& topic : failed) published_.erase(topic);
+  for (const std::string& topic : failed) published_[topic].on_broker = false;
   if (!failed.empty()) offer_all_factories_ = true;
   return !failed.empty();
 }

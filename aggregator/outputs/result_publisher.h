@@ -3,8 +3,9 @@
 // `outputs`), and the groups' histories in JSON. A result is published only
 // when it differs from what this publisher last published on its topic; the
 // comparison is made before the result is stamped with computed_at_ms, so
-// time alone never makes a result new. After a reconnect, or when a publish
-// failed, everything is offered again.
+// time alone never makes a result new, and computed_at_ms is the time of the
+// last change. After a reconnect, or when a publish failed, everything is
+// offered again, still stamped with the time of its last change.
 //
 //   ResultPublisher publisher(config, transport);
 //   publisher.PublishResults(results, changed_factories);  // after a recompute
@@ -61,8 +62,16 @@ class ResultPublisher {
   const TopicScheme topics_;
   const v1::AggregatorConfig::Outputs outputs_;
   MqttTransport* const transport_;
-  // Last payload published per JSON topic, serialised before the stamp.
-  std::map<std::string, std::string> published_;
+  // What was last published per JSON topic.
+  struct Published {
+    bool known = false;     // published at least once
+    std::string unstamped;  // serialised before the stamp
+    int64_t stamped_at_ms = 0;
+    // False after a Reset or a failure: offered again, with the same stamp
+    // when the result is still the same.
+    bool on_broker = false;
+  };
+  std::map<std::string, Published> published_;
   bool offer_all_factories_ = true;
 
   absl::Mutex failed_mu_;

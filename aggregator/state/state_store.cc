@@ -182,8 +182,8 @@ absl::StatusOr<v1::History> StateStore::LoadHistory(const std::string& kind, con
   return history;
 }
 
-absl::StatusOr<std::vector<v1::History>> StateStore::LoadHistories(const std::string& except_kind,
-                                                                   int limit) {
+absl::StatusOr<std::vector<v1::History>> StateStore::LoadHistories(
+    const std::string& except_kind, int limit, std::vector<std::string>* damaged) {
   Statement select(db_,
                    "SELECT DISTINCT kind, key, granularity FROM history WHERE kind != ? "
                    "ORDER BY kind, key, granularity");
@@ -200,8 +200,14 @@ absl::StatusOr<std::vector<v1::History>> StateStore::LoadHistories(const std::st
   if (rc != SQLITE_DONE) return Error("history series");
   std::vector<v1::History> histories;
   for (const auto& [kind, key, granularity] : series) {
-    ASSIGN_OR_RETURN(v1::History history, LoadHistory(kind, key, granularity, limit));
-    histories.push_back(std::move(history));
+    absl::StatusOr<v1::History> history = LoadHistory(kind, key, granularity, limit);
+    if (history.ok()) {
+      histories.push_back(*std::move(history));
+    } else if (history.status().code() == absl::StatusCode::kDataLoss) {
+      damaged->push_back(absl::StrCat(kind, "/", key, "/", granularity));
+    } else {
+      return history.status();
+    }
   }
   return histories;
 }

@@ -53,7 +53,10 @@ class StateStore {
   absl::StatusOr<v1::History> LoadHistory(const std::string& kind, const std::string& key,
                                           const std::string& granularity, int limit);
   // The newest `limit` points of every series except those of `except_kind`.
-  absl::StatusOr<std::vector<v1::History>> LoadHistories(const std::string& except_kind, int limit);
+  // A series that does not decode is left out and named in `damaged`; only
+  // a failing query is an error.
+  absl::StatusOr<std::vector<v1::History>> LoadHistories(const std::string& except_kind, int limit,
+                                                         std::vector<std::string>* damaged);
 
  private:
   StateStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}

@@ -48,7 +48,8 @@ struct BrokerConnectionHooks {
 class BrokerConnection {
  public:
   // `transport` and `clock` are borrowed and must outlive the connection;
-  // the transport's connection-lost handler is taken over here. `seed`
+  // the transport's connection-lost handler is taken over here, at
+  // construction. `seed`
   // jitters the backoff (give each process its own).
   BrokerConnection(const v1::BrokerConfig& broker, MqttTransport* transport, const Clock* clock,
                    uint64_t seed, BrokerConnectionHooks hooks);
@@ -61,8 +62,10 @@ class BrokerConnection {
   int64_t next_attempt_ms() const { return next_attempt_ms_; }
   // Successful connections so far (the first one included).
   uint64_t connects() const { return connects_; }
-  // The URI of the current (or last) connection.
-  const std::string& uri() const { return uris_[next_uri_]; }
+  // The URI the next attempt goes to: the current connection's while it
+  // lasts (a lost connection is retried there first), the next failover
+  // URI after a failed attempt.
+  const std::string& next_uri() const { return uris_[next_uri_]; }
 
  private:
   bool Attempt();

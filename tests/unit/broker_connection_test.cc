@@ -87,7 +87,7 @@ TEST_F(BrokerConnectionTest, HooksRunPerAttemptAndAFailedHookDisconnectsAndRetri
   EXPECT_EQ(prepared, 2);
   EXPECT_EQ(connected_to, (std::vector<std::string>{"tcp://main:1883", "tcp://spare-1:1883"}));
   for (const MqttConnectOptions& o : transport_.connect_options()) EXPECT_FALSE(o.clean_session);
-  EXPECT_EQ(connection.uri(), "tcp://spare-1:1883");
+  EXPECT_EQ(connection.next_uri(), "tcp://spare-1:1883");
 }
 
 TEST_F(BrokerConnectionTest, ALostConnectionWaitsAMinimumBackoffAndTheSameBrokerComesFirst) {

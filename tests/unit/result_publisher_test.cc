@@ -92,6 +92,9 @@ TEST_F(ResultPublisherTest, AFailedPublishIsRetriedAndAResetOffersEverythingAgai
 
   publisher.Reset();  // a reconnect: the broker may have lost them
   EXPECT_EQ(publisher.PublishResults(Results(4000, 5), {}), 4u);
+  v1::GroupSummary fleet;
+  ASSERT_TRUE(FromJson(transport_.published().back().payload, &fleet).ok());
+  EXPECT_EQ(fleet.computed_at_ms(), 1000) << "offered again with the time of its last change";
 }
 
 TEST_F(ResultPublisherTest, NothingIsMarkedPublishedWhileDisconnected) {

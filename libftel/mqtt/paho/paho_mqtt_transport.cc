@@ -1,5 +1,6 @@
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 
+#include <atomic>
 #include <chrono>
 
 #include "absl/base/thread_annotations.h"
@@ -37,9 +38,9 @@ class PahoMqttTransport : public MqttTransport {
       : uri_(uri), client_id_(client_id) {}
 
   ~PahoMqttTransport() override {
-    if (client_ != nullptr && client_->is_connected()) {
+    if (client() != nullptr && client()->is_connected()) {
       try {
-        client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+        client()->disconnect(0)->wait_for(std::chrono::seconds(1));
       } catch (const mqtt::exception&) {
       }
     }
@@ -48,20 +49,21 @@ class PahoMqttTransport : public MqttTransport {
   absl::Status Connect(const MqttConnectOptions& options) override {
     try {
       absl::MutexLock lock(&connect_mu_);
-      if (client_ == nullptr) {
+      if (owned_client_ == nullptr) {
         // Room for bursts: the aggregator publishes every changed result at
         // once, the agent up to spool.max_inflight reports.
-        client_ =
+        owned_client_ =
             std::make_unique<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
-        client_->set_message_callback([this](mqtt::const_message_ptr msg) {
+        owned_client_->set_message_callback([this](mqtt::const_message_ptr msg) {
           if (on_message_) {
             on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
                                     msg->is_retained()});
           }
         });
-        client_->set_connection_lost_handler([this](const std::string& cause) {
+        owned_client_->set_connection_lost_handler([this](const std::string& cause) {
           if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
         });
+        client_.store(owned_client_.get(), std::memory_order_release);
       }
       const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
       mqtt::connect_options_builder builder;
@@ -94,7 +96,7 @@ class PahoMqttTransport : public MqttTransport {
         builder.will(mqtt::message(options.will->topic, options.will->payload, options.will->qos,
                                    options.will->retained));
       }
-      mqtt::token_ptr token = client_->connect(builder.finalize());
+      mqtt::token_ptr token = client()->connect(builder.finalize());
       if (!token->wait_for(std::chrono::seconds(options.connect_timeout_s + 2))) {
         return absl::DeadlineExceededError(absl::StrCat("connect to ", target, " timed out"));
       }
@@ -109,27 +111,27 @@ class PahoMqttTransport : public MqttTransport {
   }
 
   absl::Status Disconnect(absl::Duration timeout) override {
-    if (client_ == nullptr) return absl::OkStatus();
+    if (client() == nullptr) return absl::OkStatus();
     try {
       const auto ms = absl::ToInt64Milliseconds(timeout);
-      client_->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
+      client()->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
       return absl::UnavailableError(absl::StrCat("disconnect from ", uri_, ": ", e.what()));
     }
   }
 
-  bool IsConnected() const override { return client_ != nullptr && client_->is_connected(); }
+  bool IsConnected() const override { return client() != nullptr && client()->is_connected(); }
 
   void Publish(const MqttMessage& message, DoneCallback done) override {
-    if (client_ == nullptr) {
+    if (client() == nullptr) {
       done(absl::FailedPreconditionError("publish before connect"));
       return;
     }
     auto* listener = new OneShotListener(done);
     try {
-      client_->publish(message.topic, message.payload.data(), message.payload.size(), message.qos,
-                       message.retained, nullptr, *listener);
+      client()->publish(message.topic, message.payload.data(), message.payload.size(), message.qos,
+                        message.retained, nullptr, *listener);
     } catch (const mqtt::exception& e) {
       delete listener;
       done(absl::UnavailableError(absl::StrCat("publish to ", message.topic, ": ", e.what())));
@@ -137,9 +139,9 @@ class PahoMqttTransport : public MqttTransport {
   }
 
   absl::Status Subscribe(const std::string& filter, int qos) override {
-    if (client_ == nullptr) return absl::FailedPreconditionError("subscribe before connect");
+    if (client() == nullptr) return absl::FailedPreconditionError("subscribe before connect");
     try {
-      if (!client_->subscribe(filter, qos)->wait_for(std::chrono::seconds(10))) {
+      if (!client()->subscribe(filter, qos)->wait_for(std::chrono::seconds(10))) {
         return absl::DeadlineExceededError(absl::StrCat("subscribe to ", filter, " timed out"));
       }
       return absl::OkStatus();
@@ -156,11 +158,15 @@ class PahoMqttTransport : public MqttTransport {
  private:
   const std::string uri_;
   const std::string client_id_;
-  // Serialises Connect. The client is made by the first Connect, which the
-  // interface's contract puts before every other call; Paho's client is
-  // thread-safe after that.
+  // The client, once the first Connect made it; null before. Read through
+  // client() from any thread (a health check may ask IsConnected while the
+  // first Connect runs); Paho's client is thread-safe.
+  mqtt::async_client* client() const { return client_.load(std::memory_order_acquire); }
+
+  // Serialises Connect, which makes the client the first time.
   absl::Mutex connect_mu_;
-  std::unique_ptr<mqtt::async_client> client_;
+  std::unique_ptr<mqtt::async_client> owned_client_ ABSL_GUARDED_BY(connect_mu_);
+  std::atomic<mqtt::async_client*> client_{nullptr};
   // The first TLS error of the current attempt (set by Paho's thread).
   absl::Mutex tls_error_mu_;
   std::string tls_error_ ABSL_GUARDED_BY(tls_error_mu_);
