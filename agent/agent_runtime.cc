@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "ftel/v1/commit.pb.h"
 #include "libftel/mqtt/connect_options.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/status_macros.h"
@@ -27,20 +28,26 @@ constexpr char kHistoricalMarker[] = {0x38, 0x01};
 }  // namespace
 
 AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
-                           MqttTransport* transport, const Clock* clock, uint64_t session_id)
+                           MqttTransport* transport, const Clock* clock,
+                           std::vector<SessionStart> sessions)
     : loaded_(loaded),
       sampler_(sampler),
       spool_(spool),
       transport_(transport),
       clock_(clock),
-      session_id_(session_id),
+      sessions_(std::move(sessions)),
+      session_id_(sessions_.back().session_id),
       started_at_ms_(clock->NowMs()),
       topics_(loaded.config.topic_root()),
       report_topic_(topics_.ReportTopic(loaded.config.identity().factory_id(),
                                         loaded.config.identity().node_id())),
       status_topic_(topics_.StatusTopic(loaded.config.identity().factory_id(),
                                         loaded.config.identity().node_id())),
-      connection_(loaded.config.broker(), transport, clock, session_id, ConnectionHooks()) {}
+      commit_topic_(topics_.CommitTopic(loaded.config.identity().factory_id(),
+                                        loaded.config.identity().node_id())),
+      connection_(loaded.config.broker(), transport, clock, session_id_, ConnectionHooks()) {
+  transport_->SetMessageHandler([this](MqttMessage message) { OnCommit(message); });
+}
 
 BrokerConnectionHooks AgentRuntime::ConnectionHooks() {
   BrokerConnectionHooks hooks;
@@ -81,7 +88,13 @@ void AgentRuntime::SleepUnlessWoken(int64_t ms) {
 }
 
 absl::Status AgentRuntime::OnConnected(const std::string& uri) {
-  // Everything already spooled is a replay from now on.
+  // The retained commit comes at once: what the aggregator applied while
+  // the agent was away is not sent again.
+  RETURN_IF_ERROR(transport_->Subscribe(commit_topic_, 1));
+  // Everything already spooled is a replay from now on, and everything
+  // uncommitted is sent again: the broker's acknowledgement was not enough.
+  ++generation_;
+  awaiting_puback_ = 0;
   live_from_id_ = spool_->last_id() + 1;
   spool_->RewindUnacked();
   absl::Status announced = PublishAndWait(
@@ -120,7 +133,57 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_discarded_corrupt(spooled.discarded_corrupt);
   health->set_discarded_torn(spooled.discarded_torn);
   health->set_reconnects(connection_.connects() > 0 ? connection_.connects() - 1 : 0);
+  report.set_uncommitted_from(
+      std::max(sessions_.back().first_sequence, spool_->acknowledged_through() + 1));
   return spool_->Append(window.sequence, report.SerializeAsString());
+}
+
+void AgentRuntime::OnCommit(const MqttMessage& message) {
+  if (message.topic != commit_topic_) return;
+  v1::NodeCommit commit;
+  if (!commit.ParseFromString(message.payload) || commit.schema_version() != 1 ||
+      commit.identity().factory_id() != loaded_.config.identity().factory_id() ||
+      commit.identity().node_id() != loaded_.config.identity().node_id()) {
+    LogWarning(absl::StrCat("ignored a commit on ", message.topic, " that is not this node's"));
+    return;
+  }
+  {
+    absl::MutexLock lock(&commits_mu_);
+    for (const v1::SessionCommit& session : commit.sessions()) {
+      uint64_t& through = commits_[session.session_id()];
+      // Members of a group may lag each other: a commit never goes back.
+      if (session.through_sequence() > through) {
+        through = session.through_sequence();
+        commits_changed_ = true;
+      }
+    }
+  }
+  Wake();
+}
+
+void AgentRuntime::ApplyCommits() {
+  uint64_t through;
+  {
+    absl::MutexLock lock(&commits_mu_);
+    if (!commits_changed_) return;
+    commits_changed_ = false;
+    through = SpoolWatermarkFromCommits(sessions_, commits_);
+  }
+  if (through > spool_->acknowledged_through()) spool_->Commit(through);
+}
+
+void AgentRuntime::WarnIfCommitsLag(int64_t now_ms) {
+  constexpr int64_t kLagMs = 120 * 1000;
+  constexpr int64_t kEveryMs = 600 * 1000;
+  const SpoolStats spooled = spool_->stats();
+  if (!transport_->IsConnected() || spooled.oldest_pending_ms == 0) return;
+  const int64_t age_ms = now_ms - spooled.oldest_pending_ms;
+  if (age_ms < kLagMs + 2 * loaded_.config.publish_interval_ms()) return;
+  if (last_lag_warning_ms_ != 0 && now_ms - last_lag_warning_ms_ < kEveryMs) return;
+  last_lag_warning_ms_ = now_ms;
+  LogWarning(absl::StrCat(spooled.pending_records, " report(s) uncommitted, the oldest for ",
+                          age_ms / 1000, " s, while connected: is an aggregator running, and may ",
+                          "this node publish its reports (broker ACL)?"));
 }
 
 void AgentRuntime::Pump() {
@@ -129,7 +192,8 @@ void AgentRuntime::Pump() {
   // for it. A report published just after the connection dropped fails and
   // is sent again after the reconnect.
   if (!transport_->IsConnected()) return;
-  while (spool_->inflight() < max_inflight) {
+  const uint64_t generation = generation_;
+  while (awaiting_puback_ < static_cast<int64_t>(max_inflight)) {
     absl::StatusOr<std::optional<SpoolRecord>> next = spool_->Next();
     if (!next.ok()) {
       LogError(absl::StrCat("spool read: ", next.status().message()));
@@ -139,19 +203,22 @@ void AgentRuntime::Pump() {
     SpoolRecord& record = **next;
     if (record.id < live_from_id_) record.payload.append(kHistoricalMarker, 2);
     ++counters_.published;
+    ++awaiting_puback_;
     transport_->Publish(MqttMessage{report_topic_, std::move(record.payload), 1, false},
-                        [this, id = record.id, max_inflight](absl::Status acked) {
-                          size_t inflight = max_inflight;
+                        [this, generation, max_inflight](absl::Status acked) {
+                          // Either way the report stays spooled until a
+                          // commit covers it; a failed one is sent again
+                          // after the next reconnect.
                           if (acked.ok()) {
-                            inflight = spool_->Ack(id);
                             ++counters_.acknowledged;
                           } else {
-                            // Sent again after the next reconnect.
                             ++counters_.failed;
                           }
+                          if (generation != generation_) return;  // an earlier connection
+                          const int64_t inflight = --awaiting_puback_;
                           // The loop refills the window once half of it is
                           // free, not on every acknowledgement.
-                          if (inflight <= max_inflight / 2) Wake();
+                          if (inflight <= static_cast<int64_t>(max_inflight / 2)) Wake();
                         });
   }
 }
@@ -176,11 +243,13 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       window_start = window_end;
       next_tick = window_end + interval_ms;
     }
+    ApplyCommits();
     Pump();
     if (now >= next_tidy_ms) {
       if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
         LogError(absl::StrCat("spool: ", tidied.message()));
       }
+      WarnIfCommitsLag(now);
       next_tidy_ms = now + kTidyEveryMs;
     }
     int64_t wake_at = next_tick;
@@ -190,13 +259,15 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   }
 
   // A clean stop first gives what is in flight or spooled a moment to be
-  // acknowledged; the rest stays in the spool for the next start.
+  // committed; the rest stays in the spool for the next start.
   const int64_t drain_until = clock_->NowMs() + kDrainOnStopMs;
   while (transport_->IsConnected() && spool_->stats().pending_records > 0 &&
          clock_->NowMs() < drain_until) {
+    ApplyCommits();
     Pump();
     SleepUnlessWoken(50);
   }
+  ApplyCommits();
   if (transport_->IsConnected()) {
     absl::Status said = PublishAndWait(
         *transport_,

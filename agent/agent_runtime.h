@@ -1,10 +1,12 @@
 // The agent's main loop. Every interval it samples a report, appends it to
 // the disk spool, and publishes from the spool (QoS 1, at most max_inflight
-// unacknowledged); a report leaves the spool only on PUBACK. The connection
-// is a BrokerConnection (failover, jittered backoff); on each new one the
-// agent registers a fresh Last Will, announces a retained online status and
-// sends the unacknowledged reports again, marked historical. On stop it
-// announces offline.
+// awaiting PUBACK). A report leaves the spool only when an aggregator's
+// end-to-end commit covers it (its retained NodeCommit on the node's commit
+// topic, which the agent subscribes to): a PUBACK only says the broker has
+// it. The connection is a BrokerConnection (failover, jittered backoff); on
+// each new one the agent registers a fresh Last Will, subscribes to its
+// commits, announces a retained online status and sends every uncommitted
+// report again, marked historical. On stop it announces offline.
 //
 //   AgentRuntime runtime(loaded, sampler.get(), spool.get(), transport.get(), &clock, session);
 //   absl::Status s = runtime.Run(ShutdownSignal::Install());
@@ -13,12 +15,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/agent_config.h"
+#include "agent/node_session.h"
 #include "agent/sampler.h"
 #include "agent/spool/spool.h"
 #include "ftel/v1/status.pb.h"
@@ -44,8 +49,10 @@ class AgentRuntime {
  public:
   // All pointers are borrowed. The transport must be destroyed (or
   // disconnected) before the runtime: its callbacks refer to the runtime.
+  // `sessions` are the node's session starts, oldest first; the last is the
+  // current session (LoadSessionStarts, RecordSessionStart).
   AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
-               MqttTransport* transport, const Clock* clock, uint64_t session_id);
+               MqttTransport* transport, const Clock* clock, std::vector<SessionStart> sessions);
 
   // Returns when `stop` is requested, after publishing the offline status.
   absl::Status Run(ShutdownSignal& stop);
@@ -65,6 +72,13 @@ class AgentRuntime {
   absl::Status OnConnected(const std::string& uri);
   // One round of publishing from the spool, up to max_inflight.
   void Pump();
+  // Takes a commit from the transport's thread (on the commit topic).
+  void OnCommit(const MqttMessage& message) ABSL_LOCKS_EXCLUDED(commits_mu_);
+  // Acknowledges in the spool what the commits received so far cover.
+  void ApplyCommits() ABSL_LOCKS_EXCLUDED(commits_mu_);
+  // Warns, at most every 10 minutes, when reports stay uncommitted while
+  // connected: no aggregator, or the broker drops them (an ACL denial).
+  void WarnIfCommitsLag(int64_t now_ms);
   void Wake() ABSL_LOCKS_EXCLUDED(wake_mu_);
   // Sleeps up to `ms`, or until woken.
   void SleepUnlessWoken(int64_t ms) ABSL_LOCKS_EXCLUDED(wake_mu_);
@@ -74,16 +88,29 @@ class AgentRuntime {
   Spool* spool_;
   MqttTransport* transport_;
   const Clock* clock_;
+  const std::vector<SessionStart> sessions_;
   const uint64_t session_id_;
   const int64_t started_at_ms_;
   const TopicScheme topics_;
   const std::string report_topic_;
   const std::string status_topic_;
+  const std::string commit_topic_;
   // Spool ids below this were appended before the current connection:
   // sending them is a replay.
   uint64_t live_from_id_ = 0;
   AgentCounters counters_;
   BrokerConnection connection_;
+  // Publishes awaiting PUBACK in the current connection; callbacks of an
+  // earlier connection (generation) do not count. Signed: a callback racing
+  // a reconnect may take it below 0, which only widens the window once.
+  std::atomic<int64_t> awaiting_puback_{0};
+  std::atomic<uint64_t> generation_{0};
+  int64_t last_lag_warning_ms_ = 0;
+
+  // The highest through_sequence committed per session, from the commits.
+  absl::Mutex commits_mu_;
+  std::map<uint64_t, uint64_t> commits_ ABSL_GUARDED_BY(commits_mu_);
+  bool commits_changed_ ABSL_GUARDED_BY(commits_mu_) = false;
 
   // Set by the transport's thread to wake the loop early.
   absl::Mutex wake_mu_;

@@ -66,14 +66,22 @@ int main(int argc, char** argv) {
   if (!spool.ok()) return Fail("spool", spool.status());
   absl::StatusOr<uint64_t> session_id =
       ftel::LoadOrCreateSessionId(env, state_dir, ftel::NewRandomId);
-  if (session_id.ok() && !(*spool)->was_clean() && (*spool)->last_id() > 0 &&
+  if (!session_id.ok()) return Fail("session", session_id.status());
+  // Which spool ids belong to which session, for the aggregator's commits.
+  // A session without a recorded start (a new state directory, or one from
+  // before commits) owns the whole spool.
+  absl::StatusOr<std::vector<ftel::SessionStart>> sessions =
+      ftel::RecordSessionStart(env, state_dir, *session_id, 1);
+  if (sessions.ok() && !(*spool)->was_clean() && (*spool)->last_id() > 0 &&
       loaded->config.spool().fsync() != ftel::v1::SpoolConfig::ALWAYS) {
     // Without fsync per report, an unclean stop may have lost published
     // reports from disk; a new session keeps their sequence numbers unique.
     session_id = ftel::StartNewSession(env, state_dir, ftel::NewRandomId);
     ftel::LogWarning("unclean stop with spool fsync other than ALWAYS: starting a new session");
+    if (!session_id.ok()) return Fail("session", session_id.status());
+    sessions = ftel::RecordSessionStart(env, state_dir, *session_id, (*spool)->last_id() + 1);
   }
-  if (!session_id.ok()) return Fail("session", session_id.status());
+  if (!sessions.ok()) return Fail("session", sessions.status());
   const ftel::SpoolStats spooled = (*spool)->stats();
   ftel::LogInfo(absl::StrCat(
       "ftel-agent ", FTEL_VERSION, " factory ", loaded->config.identity().factory_id(), " node ",
@@ -84,7 +92,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
   ftel::AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock,
-                             *session_id);
+                             *std::move(sessions));
   absl::Status result = runtime.Run(stop);
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {

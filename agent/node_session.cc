@@ -1,10 +1,12 @@
 #include "agent/node_session.h"
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libftel/platform/status_macros.h"
 
 namespace ftel {
@@ -31,6 +33,63 @@ absl::StatusOr<uint64_t> StartNewSession(Env* env, const std::string& dir,
   RETURN_IF_ERROR(env->WriteFileAtomically(absl::StrCat(dir, "/session"),
                                            absl::StrCat(absl::Hex(id, absl::kZeroPad16), "\n")));
   return id;
+}
+
+absl::StatusOr<std::vector<SessionStart>> LoadSessionStarts(Env* env, const std::string& dir) {
+  const std::string path = absl::StrCat(dir, "/sessions");
+  std::vector<SessionStart> starts;
+  if (!env->FileExists(path)) return starts;
+  ASSIGN_OR_RETURN(std::string text, env->ReadAt(path, 0, 4096));
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipWhitespace())) {
+    ++line_number;
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    SessionStart start;
+    if (fields.size() != 2 || !absl::SimpleHexAtoi(fields[0], &start.session_id) ||
+        !absl::SimpleAtoi(fields[1], &start.first_sequence) || start.session_id == 0 ||
+        start.first_sequence == 0 ||
+        (!starts.empty() && start.first_sequence < starts.back().first_sequence)) {
+      return absl::DataLossError(absl::StrCat(
+          path, ":", line_number, ": not 'SESSION_HEX FIRST_SEQUENCE' in order: '", line, "'"));
+    }
+    starts.push_back(start);
+  }
+  return starts;
+}
+
+absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std::string& dir,
+                                                             uint64_t session_id,
+                                                             uint64_t first_sequence) {
+  ASSIGN_OR_RETURN(std::vector<SessionStart> starts, LoadSessionStarts(env, dir));
+  if (!starts.empty() && starts.back().session_id == session_id) return starts;
+  starts.push_back(SessionStart{session_id, std::max<uint64_t>(first_sequence, 1)});
+  if (starts.size() > kMaxSessionStarts) {
+    starts.erase(starts.begin(), starts.end() - kMaxSessionStarts);
+  }
+  std::string text;
+  for (const SessionStart& start : starts) {
+    absl::StrAppend(&text, absl::Hex(start.session_id, absl::kZeroPad16), " ", start.first_sequence,
+                    "\n");
+  }
+  RETURN_IF_ERROR(env->WriteFileAtomically(absl::StrCat(dir, "/sessions"), text));
+  return starts;
+}
+
+uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
+                                   const std::map<uint64_t, uint64_t>& commits) {
+  if (starts.empty()) return 0;
+  uint64_t watermark = starts.front().first_sequence - 1;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    auto found = commits.find(starts[i].session_id);
+    const uint64_t through = found == commits.end() ? 0 : found->second;
+    const bool last = i + 1 == starts.size();
+    const uint64_t session_end = last ? UINT64_MAX : starts[i + 1].first_sequence - 1;
+    if (session_end < starts[i].first_sequence) continue;      // a session with no report
+    if (through < starts[i].first_sequence) return watermark;  // nothing of it yet
+    watermark = std::min(through, session_end);
+    if (watermark < session_end) return watermark;  // not to its end: later ones wait
+  }
+  return watermark;
 }
 
 uint64_t NewRandomId() {

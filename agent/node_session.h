@@ -1,13 +1,19 @@
 // The agent's session id: random once, then kept in the state directory so
-// that (node, session, sequence) names a report exactly once across restarts.
+// that (node, session, sequence) names a report exactly once across restarts;
+// and which spool ids each session began at, so that the aggregator's
+// per-session commits can be turned into one spool watermark.
 //
 //   ASSIGN_OR_RETURN(uint64_t session, LoadOrCreateSessionId(env, dir, NewRandomId));
+//   ASSIGN_OR_RETURN(std::vector<SessionStart> starts, LoadSessionStarts(env, dir));
+//   uint64_t through = SpoolWatermarkFromCommits(starts, commits);
 #ifndef FTEL_AGENT_NODE_SESSION_H_
 #define FTEL_AGENT_NODE_SESSION_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "libftel/platform/env.h"
@@ -25,6 +31,32 @@ absl::StatusOr<uint64_t> StartNewSession(Env* env, const std::string& dir,
 
 // A random non-zero 64-bit id from the OS.
 uint64_t NewRandomId();
+
+// The spool id a session's first report had. Spool ids grow across
+// sessions, so a session's reports are the ids from its first up to the
+// next session's first.
+struct SessionStart {
+  uint64_t session_id = 0;
+  uint64_t first_sequence = 1;
+};
+// Kept per state directory, oldest first.
+inline constexpr size_t kMaxSessionStarts = 8;
+
+// Reads dir/sessions; empty if it does not exist (an agent from before
+// commits). DataLoss names the line that does not parse.
+absl::StatusOr<std::vector<SessionStart>> LoadSessionStarts(Env* env, const std::string& dir);
+// `session_id` begins at `first_sequence` unless it is the newest already;
+// keeps the newest kMaxSessionStarts and writes dir/sessions. Returns them.
+absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std::string& dir,
+                                                             uint64_t session_id,
+                                                             uint64_t first_sequence);
+
+// The highest spool id such that it and every id below are committed, from
+// the aggregator's commits (through_sequence per session): a session's
+// commit counts only up to the next session's first id, and an older
+// session that is not committed to its end holds back the newer ones.
+uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
+                                   const std::map<uint64_t, uint64_t>& commits);
 
 }  // namespace ftel
 

@@ -39,6 +39,7 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000),
       results_cache_(loaded.catalogue, static_cast<int64_t>(loaded.config.stale_after_s()) * 1000),
       publisher_(loaded.config.topic_root(), loaded.config.outputs(), transport),
+      commits_(loaded.config.topic_root(), transport),
       connection_(loaded.config.broker(), transport, clock, static_cast<uint64_t>(clock->NowMs()),
                   ConnectionHooks()) {
   state_.set_record_local_windows(!loaded.config.shared_group().empty());
@@ -99,6 +100,7 @@ absl::Status AggregatorService::OnConnected(const std::string& uri) {
   if (!group.empty()) RETURN_IF_ERROR(transport_->Subscribe(topics_.AllClusterDeltas(), 1));
   // After a (re)connect the broker may have lost our retained results.
   publisher_.Reset();
+  commits_.Reset();
   dirty_ = true;
   LogInfo(absl::StrCat(
       "connected to ", uri, ", subscribed to ", reports, " and ", topics_.AllStatuses(),
@@ -189,6 +191,13 @@ void AggregatorService::SaveChangedNodes() {
   if (!saved.ok()) {
     LogError(absl::StrCat("state store: ", saved.message()));
     state_.MarkChanged(changed);
+    return;  // nothing unsaved is ever committed
+  }
+  // Everything in the state is on disk now: commits may say so.
+  const uint64_t sent = commits_.Publish(state_, changed, clock_->NowMs());
+  if (sent > 0) {
+    absl::MutexLock lock(&stats_mu_);
+    stats_.commits += sent;
   }
 }
 

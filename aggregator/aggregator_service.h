@@ -1,10 +1,13 @@
 // ftel-aggregator's loop, which reads as its data path: drain what arrived,
 // validate it, apply it to the fleet state, save the state, recompute what
 // changed (coalesced to at most one recompute per publish_min_interval_ms),
-// publish the results that changed, and record history. Each step is a part
-// of its own: MessageInbox, InputValidator, FleetState, StateStore,
-// ResultsCache, ResultPublisher, HistoryRecorder; the broker connection is a
-// BrokerConnection whose on-connected hook subscribes and re-offers results.
+// publish the results that changed, and record history. After each save it
+// publishes the end-to-end commits of what was saved, which let agents delete
+// those reports. Each step is a part of its own: MessageInbox,
+// InputValidator, FleetState, StateStore, CommitPublisher, ResultsCache,
+// ResultPublisher, HistoryRecorder; the broker connection is a
+// BrokerConnection whose on-connected hook subscribes and re-offers results
+// and commits.
 //
 //   AggregatorService service(loaded, transport.get(), &clock, store.get(), &metrics);
 //   absl::Status s = service.Run(ShutdownSignal::Install());
@@ -25,6 +28,7 @@
 #include "aggregator/engine/penetration_engine.h"
 #include "aggregator/input/input_validator.h"
 #include "aggregator/input/message_inbox.h"
+#include "aggregator/outputs/commit_publisher.h"
 #include "aggregator/outputs/history_recorder.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "aggregator/outputs/result_publisher.h"
@@ -76,7 +80,8 @@ class AggregatorService {
       ABSL_LOCKS_EXCLUDED(stats_mu_);
   // In a shared-subscription group: tells the peers what was accepted here.
   void ShareLocalWindows();
-  // Saved before anything derived from it is published.
+  // Saved before anything derived from it is published; then the commits
+  // of what was saved go out.
   void SaveChangedNodes();
   bool RecomputeDue(int64_t now_ms);
   // A consistent view for the metrics exporter (processing thread only).
@@ -95,6 +100,7 @@ class AggregatorService {
   FleetState state_;
   ResultsCache results_cache_;
   ResultPublisher publisher_;
+  CommitPublisher commits_;
   std::optional<HistoryRecorder> history_;
   BrokerConnection connection_;
 

@@ -90,7 +90,7 @@ double AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
   SystemClock clock;
   auto spool = Spool::Open(Env::Default(), &clock, SpoolOptionsFrom(loaded->config.spool()));
   auto transport = NewPahoMqttTransport(uri, "bench-agent");
-  AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock, 1);
+  AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock, {{1, 1}});
   const int64_t now = clock.NowMs();
   const uint64_t first = (*spool)->last_id() + 1;
   for (uint64_t i = first; i < first + n; ++i) {

@@ -384,6 +384,48 @@ size_t DiskSpool::Ack(uint64_t id) {
   return inflight_.size();
 }
 
+uint64_t DiskSpool::Commit(uint64_t through) {
+  absl::MutexLock lock(&mu_);
+  while (!low_.at_end && low_.id <= through) {
+    // The position after it as remembered when it was handed out, else
+    // read from the disk.
+    Position after;
+    bool known = false;
+    bool counted = false;  // already taken off the pending counts by Ack
+    if (auto sent = inflight_.find(low_.id); sent != inflight_.end()) {
+      after = sent->second;
+      known = true;
+      inflight_.erase(sent);
+    } else if (auto acked = acked_.find(low_.id); acked != acked_.end()) {
+      after = acked->second;
+      known = true;
+      counted = true;
+      acked_.erase(acked);
+    }
+    if (!known || after.at_end) {
+      absl::StatusOr<Position> next = AfterLocked(low_);
+      // A read error leaves the watermark here: the rest is sent again and
+      // the aggregator drops the duplicates.
+      if (!next.ok()) break;
+      after = *next;
+    }
+    if (!counted) {
+      if (Segment* segment = SegmentOfLocked(low_.id); segment != nullptr && segment->pending > 0) {
+        --segment->pending;
+        --stats_.pending_records;
+      }
+    }
+    low_ = after;
+  }
+  (void)AdvanceLowLocked();
+  return stats_.pending_records;
+}
+
+uint64_t DiskSpool::acknowledged_through() const {
+  absl::MutexLock lock(&mu_);
+  return WatermarkLocked();
+}
+
 absl::Status DiskSpool::AdvanceLowLocked() {
   while (!low_.at_end) {
     auto acked = acked_.find(low_.id);

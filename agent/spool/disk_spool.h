@@ -43,6 +43,8 @@ class DiskSpool : public Spool {
   absl::StatusOr<RoomMade> MakeRoom(uint64_t payload_bytes) override ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::optional<SpoolRecord>> Next() override ABSL_LOCKS_EXCLUDED(mu_);
   size_t Ack(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t Commit(uint64_t through) override ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t acknowledged_through() const override ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Tidy() override ABSL_LOCKS_EXCLUDED(mu_);
   void RewindUnacked() override ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Flush() override ABSL_LOCKS_EXCLUDED(mu_);

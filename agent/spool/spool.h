@@ -100,6 +100,13 @@ class Spool {
   // No disk writes, so that the transport's thread that calls it never waits
   // on a sync: Tidy does the disk work. Returns the records still in flight.
   virtual size_t Ack(uint64_t id) = 0;
+  // Acknowledges every record with an id at or below `through`, handed out
+  // or not (an aggregator's end-to-end commit); records not handed out are
+  // stepped over on disk. No disk writes, like Ack. Returns the records
+  // still pending.
+  virtual uint64_t Commit(uint64_t through) = 0;
+  // Every id at or below this is acknowledged (the watermark).
+  virtual uint64_t acknowledged_through() const = 0;
   // Deletes the segments whose records are all acknowledged, and persists
   // the watermark when it is due (at most once per batch_sync_interval_ms).
   // The agent's loop calls it; Flush and Close do too.

@@ -84,6 +84,11 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
       Family("ftel_aggregator_published_total", "Result messages published.", MetricType::Counter);
   Add(&published, {}, static_cast<double>(s.stats.published));
   families.push_back(std::move(published));
+  MetricFamily commits =
+      Family("ftel_aggregator_commits_published_total",
+             "End-to-end commits published to agents (after a save).", MetricType::Counter);
+  Add(&commits, {}, static_cast<double>(s.stats.commits));
+  families.push_back(std::move(commits));
   MetricFamily lag =
       Family("ftel_aggregator_processing_lag_seconds",
              "Age of the oldest message of the last batch when processed.", MetricType::Gauge);

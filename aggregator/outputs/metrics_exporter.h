@@ -29,6 +29,8 @@ struct AggregatorStats {
   std::map<std::string, uint64_t> rejected;  // by RejectionName
   uint64_t recomputes = 0;
   uint64_t published = 0;
+  // Retained end-to-end commits published to agents.
+  uint64_t commits = 0;
 };
 
 struct MetricsSnapshot {

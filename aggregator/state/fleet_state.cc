@@ -6,6 +6,10 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   const auto key = std::make_pair(report.session_id(), report.sequence());
+  // Processed whatever the outcome: a duplicate or a report outside the
+  // horizon is settled too, and the agent may delete it once committed.
+  const bool commit_moved = node.commits.Processed(
+      report.session_id(), report.sequence(), report.uncommitted_from(), report.window_end_ms());
   if (node.windows.count(key) > 0) {
     ++node.duplicates;
     Touch(node_key);
@@ -13,7 +17,11 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   }
   // A new node's first report is never outside: it sets the horizon.
   const int64_t newest = node.has_report ? node.latest.window_end_ms() : report.window_end_ms();
-  if (report.window_end_ms() < newest - kpi_horizon_ms_) return ReportOutcome::kOutsideHorizon;
+  if (report.window_end_ms() < newest - kpi_horizon_ms_) {
+    // Saved, so that the commit can go out; the results do not change.
+    if (commit_moved) changed_.insert(node_key);
+    return ReportOutcome::kOutsideHorizon;
+  }
   Touch(node_key);
 
   ++node.reports;
@@ -87,6 +95,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   }
   snapshot.set_reports(node.reports);
   snapshot.set_duplicates(node.duplicates);
+  node.commits.SaveTo(&snapshot);
   return snapshot;
 }
 
@@ -108,6 +117,7 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
   }
   node.reports = snapshot.reports();
   node.duplicates = snapshot.duplicates();
+  node.commits.RestoreFrom(snapshot);
 }
 
 std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
@@ -147,6 +157,11 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
   }
   const int64_t cutoff = node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_ : 0;
   for (const v1::WindowSnapshot& w : delta.windows()) {
+    // Saved here, a peer's window is committed here too; the agent's word
+    // about what it holds comes with the newest report of its session.
+    const bool newest_session = delta.has_report() && delta.latest().session_id() == w.session_id();
+    node.commits.Processed(w.session_id(), w.sequence(),
+                           newest_session ? delta.latest().uncommitted_from() : 0, w.end_ms());
     if (w.end_ms() < cutoff) continue;
     auto [it, added] = node.windows.try_emplace({w.session_id(), w.sequence()});
     if (!added) continue;

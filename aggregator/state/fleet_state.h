@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "aggregator/kpi/production_kpis.h"
+#include "aggregator/state/commit_tracker.h"
 #include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
@@ -42,6 +43,8 @@ struct NodeRecord {
   std::map<std::pair<uint64_t, uint64_t>, Window> windows;
   uint64_t reports = 0;
   uint64_t duplicates = 0;
+  // What is committed of its sessions' reports once this record is saved.
+  CommitTracker commits;
 
   // Online per its status; a node that never sent one counts as online once
   // it reports.

@@ -40,6 +40,11 @@ std::string TopicScheme::SharedReports(const std::string& group) const {
   return absl::StrCat("$share/", group, "/", AllReports());
 }
 
+std::string TopicScheme::CommitTopic(const std::string& factory_id,
+                                     const std::string& node_id) const {
+  return absl::StrCat(root_, "/v1/commit/", factory_id, "/", node_id);
+}
+
 std::string TopicScheme::ClusterDeltaTopic(const std::string& member_id) const {
   return absl::StrCat(root_, "/v1/cluster/", member_id, "/delta");
 }

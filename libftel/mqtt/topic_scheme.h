@@ -42,6 +42,9 @@ class TopicScheme {
   std::string FleetRatesTopic(const std::string& format = kJsonRates) const;
   // Reports for a member of a shared-subscription group.
   std::string SharedReports(const std::string& group) const;
+  // {root}/v1/commit/{factory_id}/{node_id}: the aggregator's retained
+  // commit of what it durably applied of the node's reports.
+  std::string CommitTopic(const std::string& factory_id, const std::string& node_id) const;
   // {root}/v1/cluster/{member_id}/delta, and the filter for all members'.
   std::string ClusterDeltaTopic(const std::string& member_id) const;
   std::string AllClusterDeltas() const;

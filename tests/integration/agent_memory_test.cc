@@ -56,7 +56,7 @@ TEST(AgentMemory, FlatThroughTenThousandSpooledReports) {
   auto spool = Spool::Open(Env::Default(), &clock, SpoolOptionsFrom(loaded->config.spool()));
   ASSERT_TRUE(spool.ok());
   auto transport = NewPahoMqttTransport(loaded->config.broker().uri(), "memory-test");
-  AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock, 1);
+  AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock, {{1, 1}});
 
   int64_t rss_at_100 = 0;
   int64_t anon_at_100 = 0;

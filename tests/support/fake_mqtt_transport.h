@@ -4,6 +4,7 @@
 #ifndef FTEL_TESTS_SUPPORT_FAKE_MQTT_TRANSPORT_H_
 #define FTEL_TESTS_SUPPORT_FAKE_MQTT_TRANSPORT_H_
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -48,15 +49,32 @@ class FakeMqttTransport : public MqttTransport {
       }
     }
     done(failed);
+    if (failed.ok() && acknowledged_hook_) acknowledged_hook_(message);
   }
-  // The agent subscribes to nothing and is sent nothing.
-  absl::Status Subscribe(const std::string& filter, int qos) override { return absl::OkStatus(); }
-  void SetMessageHandler(MessageHandler handler) override {}
+  absl::Status Subscribe(const std::string& filter, int qos) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    subscriptions_.push_back(filter);
+    return absl::OkStatus();
+  }
+  void SetMessageHandler(MessageHandler handler) override { message_handler_ = std::move(handler); }
   void SetConnectionLostHandler(ConnectionLostHandler handler) override {
     lost_handler_ = std::move(handler);
   }
 
   // Test controls.
+  // Runs after each publish the fake acknowledged (on the publishing
+  // thread), e.g. to answer like an aggregator. Set before use.
+  void OnAcknowledged(std::function<void(const MqttMessage&)> hook) {
+    acknowledged_hook_ = std::move(hook);
+  }
+  // Hands `message` to the message handler, as if the broker sent it.
+  void Deliver(MqttMessage message) {
+    if (message_handler_) message_handler_(std::move(message));
+  }
+  std::vector<std::string> subscriptions() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return subscriptions_;
+  }
   void FailConnects(absl::Status status) {
     std::lock_guard<std::mutex> lock(mu_);
     connect_result_ = std::move(status);
@@ -103,6 +121,9 @@ class FakeMqttTransport : public MqttTransport {
   std::vector<MqttConnectOptions> connect_options_;
   std::vector<MqttMessage> published_;
   ConnectionLostHandler lost_handler_;
+  MessageHandler message_handler_;
+  std::function<void(const MqttMessage&)> acknowledged_hook_;
+  std::vector<std::string> subscriptions_;
   bool hold_acks_ = false;
   std::vector<DoneCallback> held_;
 };

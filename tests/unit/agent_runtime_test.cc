@@ -1,8 +1,10 @@
 #include "agent/agent_runtime.h"
 
+#include <atomic>
 #include <thread>
 
 #include "agent/spool/record_format.h"
+#include "ftel/v1/commit.pb.h"
 #include "gtest/gtest.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "tests/support/fake_env.h"
@@ -51,7 +53,25 @@ class AgentRuntimeTest : public ::testing::Test {
     ASSERT_TRUE(spool.ok());
     spool_ = *std::move(spool);
     runtime_ = std::make_unique<AgentRuntime>(loaded_, sampler_.get(), spool_.get(), &transport_,
-                                              &clock_, 0xabc);
+                                              &clock_, std::vector<SessionStart>{{0xabc, 1}});
+    // Like an aggregator that applies and saves each report at once.
+    transport_.OnAcknowledged([this](const MqttMessage& message) {
+      if (!commit_like_an_aggregator_ || message.topic != topics_.ReportTopic("f1", "n1")) return;
+      v1::Report report;
+      ASSERT_TRUE(report.ParseFromString(message.payload));
+      transport_.Deliver(CommitMessage(report.session_id(), report.sequence()));
+    });
+  }
+
+  MqttMessage CommitMessage(uint64_t session, uint64_t through) const {
+    v1::NodeCommit commit;
+    commit.set_schema_version(1);
+    commit.mutable_identity()->set_factory_id("f1");
+    commit.mutable_identity()->set_node_id("n1");
+    v1::SessionCommit* s = commit.add_sessions();
+    s->set_session_id(session);
+    s->set_through_sequence(through);
+    return MqttMessage{topics_.CommitTopic("f1", "n1"), commit.SerializeAsString(), 1, true};
   }
 
   void Start() {
@@ -85,6 +105,7 @@ class AgentRuntimeTest : public ::testing::Test {
   ShutdownSignal stop_;
   std::thread run_;
   const TopicScheme topics_{"ftel"};
+  std::atomic<bool> commit_like_an_aggregator_{true};
 };
 
 TEST_F(AgentRuntimeTest, AnnouncesReportsAndSaysGoodbye) {
@@ -177,6 +198,41 @@ TEST_F(AgentRuntimeTest, UnacknowledgedReportsAreSentAgainAfterAReconnect) {
   EXPECT_EQ(PublishedReports().back().health().reconnects(), 1u);
 }
 
+TEST_F(AgentRuntimeTest, ABrokerAcknowledgementAloneKeepsReportsUntilACommitCoversThem) {
+  commit_like_an_aggregator_ = false;  // the broker acknowledges; no aggregator commits
+  Start();
+  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 4; }));
+  EXPECT_EQ(transport_.subscriptions(), std::vector<std::string>{topics_.CommitTopic("f1", "n1")});
+  EXPECT_GE(spool_->stats().pending_records, 4u) << "acknowledged, not committed: still spooled";
+  const uint64_t published_before = PublishedReports().size();
+  // A reconnect sends every uncommitted report again, marked historical.
+  transport_.DropConnection();
+  ASSERT_TRUE(WaitUntil([&] { return PublishedReports().size() >= published_before + 4; }));
+  const std::vector<v1::Report> after = PublishedReports();
+  EXPECT_EQ(after[published_before].sequence(), 1u) << "from the oldest uncommitted one";
+  EXPECT_TRUE(after[published_before].is_historical());
+  EXPECT_GE(after.back().uncommitted_from(), 1u);
+  // A commit through 3 lets 1..3 go; a stale or foreign one changes nothing.
+  transport_.Deliver(CommitMessage(0xabc, 3));
+  ASSERT_TRUE(WaitUntil([&] { return spool_->acknowledged_through() == 3; }));
+  transport_.Deliver(CommitMessage(0xabc, 2));
+  transport_.Deliver(CommitMessage(0xdef, 50));
+  v1::NodeCommit foreign;
+  foreign.set_schema_version(1);
+  foreign.mutable_identity()->set_factory_id("f2");
+  foreign.mutable_identity()->set_node_id("n1");
+  foreign.add_sessions()->set_session_id(0xabc);
+  foreign.mutable_sessions(0)->set_through_sequence(60);
+  transport_.Deliver(
+      MqttMessage{topics_.CommitTopic("f1", "n1"), foreign.SerializeAsString(), 1, true});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(spool_->acknowledged_through(), 3u);
+  Stop();
+  EXPECT_GE(spool_->stats().pending_records, 1u) << "the rest waits for its commit";
+  const v1::Report last = PublishedReports().back();
+  EXPECT_GE(last.health().spool_pending(), 1u);
+}
+
 TEST_F(AgentRuntimeTest, ReportHealthCountsTheDropsItsOwnArrivalCaused) {
   v1::SpoolConfig& config = *loaded_.config.mutable_spool();
   config.set_dir("/small-spool");
@@ -185,7 +241,7 @@ TEST_F(AgentRuntimeTest, ReportHealthCountsTheDropsItsOwnArrivalCaused) {
   auto small = Spool::Open(&env_, &clock_, SpoolOptionsFrom(config));
   ASSERT_TRUE(small.ok()) << small.status();
   Spool& spool = **small;
-  AgentRuntime runtime(loaded_, sampler_.get(), &spool, &transport_, &clock_, 0xabc);
+  AgentRuntime runtime(loaded_, sampler_.get(), &spool, &transport_, &clock_, {{0xabc, 1}});
   uint64_t sequence = 0;
   while (spool.stats().dropped_full == 0 && sequence < 100000) {
     ++sequence;

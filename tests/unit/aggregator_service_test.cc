@@ -1,7 +1,11 @@
 #include "aggregator/aggregator_service.h"
 
+#include <chrono>
+#include <functional>
 #include <set>
+#include <thread>
 
+#include "ftel/v1/commit.pb.h"
 #include "gtest/gtest.h"
 #include "libftel/schema/proto_json.h"
 #include "tests/support/fake_clock.h"
@@ -14,7 +18,7 @@ namespace {
 constexpr int64_t kNow = 1800000000000;  // 2027-01-15
 
 class AggregatorServiceTest : public ::testing::Test {
- protected:
+ public:  // GoodReport is shared with the tests without a fixture
   void SetUp() override {
     auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
     ASSERT_TRUE(catalogue.ok());
@@ -160,6 +164,67 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
                                    "ftel/v1/rates/region/unknown", "ftel/v1/rates/fleet",
                                    "ftel/v1/rates-pb/factory/f1", "ftel/v1/rates-pb/sector/unknown",
                                    "ftel/v1/rates-pb/region/unknown", "ftel/v1/rates-pb/fleet"}));
+}
+
+TEST(AggregatorServiceCommits, CommitsGoOutOnlyForWhatTheStoreSaved) {
+  TempDir dir;
+  LoadedAggregatorConfig loaded;
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  loaded.catalogue = *std::move(catalogue);
+  loaded.config.set_topic_root("ftel");
+  loaded.config.set_max_payload_bytes(2048);
+  loaded.config.set_kpi_horizon_s(3600);
+  loaded.config.set_publish_min_interval_ms(10);
+  loaded.config.set_stale_after_s(300);
+  loaded.config.set_max_clock_skew_s(300);
+  loaded.config.set_history_every_s(60);
+  loaded.config.set_history_points(4);
+  loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
+  loaded.config.mutable_broker()->set_reconnect_min_ms(10);
+  loaded.config.mutable_broker()->set_reconnect_max_ms(20);
+  auto store = StateStore::Open(dir.path() + "/aggregator.db");
+  ASSERT_TRUE(store.ok());
+  FakeMqttTransport transport;
+  FakeClock clock(kNow);
+  AggregatorService service(loaded, &transport, &clock, store->get());
+  ShutdownSignal stop;
+  std::thread run([&] { EXPECT_TRUE(service.Run(stop).ok()); });
+  auto commits_of = [&] {
+    std::vector<v1::NodeCommit> commits;
+    for (const MqttMessage& m : transport.published()) {
+      if (m.topic != "ftel/v1/commit/f1/n1") continue;
+      EXPECT_TRUE(m.retained);
+      commits.emplace_back().ParseFromString(m.payload);
+    }
+    return commits;
+  };
+  auto wait_for = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 300 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done();
+  };
+  ASSERT_TRUE(wait_for([&] { return transport.IsConnected(); }));
+  auto report = [](uint64_t sequence) {
+    v1::Report r = AggregatorServiceTest::GoodReport(sequence);
+    r.set_uncommitted_from(1);
+    return MqttMessage{"ftel/v1/node/f1/n1/report", r.SerializeAsString(), 1, false};
+  };
+  transport.Deliver(report(1));
+  transport.Deliver(report(3));
+  ASSERT_TRUE(wait_for([&] { return !commits_of().empty(); }));
+  EXPECT_EQ(commits_of().back().sessions(0).session_id(), 5u);
+  EXPECT_EQ(commits_of().back().sessions(0).through_sequence(), 1u) << "2 is missing";
+  transport.Deliver(report(2));
+  ASSERT_TRUE(wait_for([&] { return commits_of().back().sessions(0).through_sequence() == 3; }));
+  // What the commit says is on disk: a restarted aggregator knows it.
+  stop.Request();
+  run.join();
+  FleetState restored(3600000);
+  ASSERT_TRUE((*store)->Load(&restored).ok());
+  const NodeRecord& node = restored.nodes().at({"f1", "n1"});
+  ASSERT_EQ(node.commits.Commits().size(), 1u);
+  EXPECT_EQ(node.commits.Commits()[0].through_sequence(), 3u);
 }
 
 TEST_F(AggregatorServiceTest, StaleFactoriesAreCountedAndLeftOutOfTheFreshFigures) {

@@ -98,7 +98,10 @@ TEST(FleetState, OnlyInputThatChangesANodeMarksItChanged) {
   status.set_started_at_ms(1000);  // an older process's status: ignored
   state.ApplyStatus(status);
   EXPECT_EQ(state.ApplyReport(MakeReport(7, 2, 1000, 5)), ReportOutcome::kOutsideHorizon);
-  EXPECT_TRUE(state.TakeChanged().empty());
+  EXPECT_EQ(state.TakeChanged().size(), 1u) << "settled: its commit must be saved";
+  EXPECT_TRUE(state.TakeChangedFactories().empty()) << "the results do not change";
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 2, 1000, 5)), ReportOutcome::kOutsideHorizon);
+  EXPECT_TRUE(state.TakeChanged().empty()) << "settled already";
   EXPECT_TRUE(state.TakeChangedFactories().empty());
 
   EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000000, 5)), ReportOutcome::kDuplicate);

@@ -72,6 +72,29 @@ TEST_F(SpoolTest, HandsOutRecordsInOrderAndForgetsAcknowledgedOnes) {
   EXPECT_EQ(reopened->last_id(), 5u);
 }
 
+TEST_F(SpoolTest, ACommitAcknowledgesEverythingBelowItHandedOutOrNot) {
+  SpoolOptions options;
+  options.segment_bytes = 256;  // several segments
+  auto spool = Open(options);
+  AppendRange(*spool, 1, 30);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(spool->Next().ok());  // 1..5 handed out
+  spool->Ack(3);  // one acknowledged out of order already
+  EXPECT_EQ(spool->Commit(20), 10u) << "21..30 still pending";
+  EXPECT_EQ(spool->acknowledged_through(), 20u);
+  EXPECT_EQ(spool->stats().pending_records, 10u);
+  EXPECT_EQ(Drain(*spool), Ids(21, 30)) << "6..20 were committed without being sent";
+  EXPECT_EQ(spool->Commit(10), 10u) << "a commit never goes back";
+  ASSERT_TRUE(spool->Tidy().ok());
+  spool->RewindUnacked();
+  EXPECT_EQ(Drain(*spool), Ids(21, 30));
+  ASSERT_TRUE(spool->Flush().ok());
+  spool.reset();
+  auto reopened = Open(options);
+  EXPECT_EQ(Drain(*reopened), Ids(21, 30)) << "the commit survives a restart";
+  EXPECT_EQ(reopened->Commit(30), 0u);
+  EXPECT_TRUE(Drain(*reopened).empty());
+}
+
 TEST_F(SpoolTest, ReopenReplaysExactlyTheUnacknowledged) {
   auto spool = Open();
   AppendRange(*spool, 1, 6);

@@ -1,0 +1,69 @@
+#include "agent/node_session.h"
+
+#include <map>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
+
+namespace ftel {
+namespace {
+
+TEST(SessionStarts, RecordedOncePerSessionInOrderAndBounded) {
+  FakeEnv env;
+  auto none = LoadSessionStarts(&env, "/state");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty()) << "an agent from before commits has no file";
+  ASSERT_TRUE(RecordSessionStart(&env, "/state", 0xa, 1).ok());
+  ASSERT_TRUE(RecordSessionStart(&env, "/state", 0xa, 40).ok()) << "already the newest";
+  for (uint64_t i = 0; i < kMaxSessionStarts + 2; ++i) {
+    ASSERT_TRUE(RecordSessionStart(&env, "/state", 0x100 + i, 100 + i * 10).ok());
+  }
+  auto starts = LoadSessionStarts(&env, "/state");
+  ASSERT_TRUE(starts.ok()) << starts.status();
+  ASSERT_EQ(starts->size(), kMaxSessionStarts);
+  EXPECT_EQ(starts->back().session_id, 0x100 + kMaxSessionStarts + 1);
+  EXPECT_EQ(starts->back().first_sequence, 100 + (kMaxSessionStarts + 1) * 10);
+  for (size_t i = 1; i < starts->size(); ++i) {
+    EXPECT_GT((*starts)[i].first_sequence, (*starts)[i - 1].first_sequence);
+  }
+}
+
+TEST(SessionStarts, ADamagedFileNamesItsLine) {
+  FakeEnv env;
+  ASSERT_TRUE(env.CreateDirs("/state").ok());
+  ASSERT_TRUE(env.WriteFileAtomically("/state/sessions", "000000000000000a 1\nbogus\n").ok());
+  auto starts = LoadSessionStarts(&env, "/state");
+  ASSERT_FALSE(starts.ok());
+  EXPECT_EQ(starts.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(starts.status().message().find("/state/sessions:2"), std::string::npos)
+      << starts.status();
+}
+
+TEST(SpoolWatermarkFromCommits, OneSessionIsItsCommit) {
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {}), 0u);
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xa, 17}}), 17u);
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xb, 17}}), 0u) << "another node's session";
+}
+
+TEST(SpoolWatermarkFromCommits, AnOlderSessionHoldsBackTheNewerOnes) {
+  // Session a owns ids 1..10, b 11..20, c 21 on.
+  const std::vector<SessionStart> starts = {{0xa, 1}, {0xb, 11}, {0xc, 21}};
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 7}, {0xb, 20}, {0xc, 30}}), 7u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xb, 20}, {0xc, 30}}), 0u)
+      << "b's commit says nothing of a's reports";
+  // a was committed past its end (published before an unclean stop cut
+  // them from the disk): it counts to its end only.
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 15}, {0xb, 14}}), 14u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}, {0xc, 25}}), 25u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}}), 20u);
+}
+
+TEST(SpoolWatermarkFromCommits, ASessionWithNoReportIsSteppedOver) {
+  // b started at 11 and stopped before its first report; c took 11 on.
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}, {0xb, 11}, {0xc, 11}}, {{0xa, 10}, {0xc, 14}}),
+            14u);
+}
+
+}  // namespace
+}  // namespace ftel
