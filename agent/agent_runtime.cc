@@ -90,7 +90,13 @@ void AgentRuntime::SleepUnlessWoken(int64_t ms) {
 absl::Status AgentRuntime::OnConnected(const std::string& uri) {
   // The retained commit comes at once: what the aggregator applied while
   // the agent was away is not sent again.
-  RETURN_IF_ERROR(transport_->Subscribe(commit_topic_, 1));
+  if (absl::Status subscribed = transport_->Subscribe(commit_topic_, 1); !subscribed.ok()) {
+    if (subscribed.code() != absl::StatusCode::kPermissionDenied) return subscribed;
+    // Reports still flow; they stay spooled until the spool bound drops them.
+    LogWarning(absl::StrCat(subscribed.message(), ": no commits can reach this agent, so its ",
+                            "reports stay spooled; grant it read on ", commit_topic_,
+                            " (docs/security.md)"));
+  }
   // Everything already spooled is a replay from now on, and everything
   // uncommitted is sent again: the broker's acknowledgement was not enough.
   ++generation_;
@@ -123,6 +129,12 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
                             dropped, " oldest unsent report(s), ",
                             spooled.dropped_full + spooled.dropped_expired, " in total"));
   }
+  if (room.dropped_unconfirmed > 0) {
+    LogWarning(absl::StrCat("spool full or expired: dropped ", room.dropped_unconfirmed,
+                            " oldest report(s) the broker had acknowledged but no aggregator "
+                            "committed yet, ",
+                            spooled.dropped_unconfirmed, " since start"));
+  }
   v1::AgentHealth* health = report.mutable_health();
   health->set_spool_pending(spooled.pending_records + 1);
   health->set_spool_bytes(spooled.bytes);
@@ -133,6 +145,7 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_discarded_corrupt(spooled.discarded_corrupt);
   health->set_discarded_torn(spooled.discarded_torn);
   health->set_reconnects(connection_.connects() > 0 ? connection_.connects() - 1 : 0);
+  health->set_dropped_unconfirmed(spooled.dropped_unconfirmed);
   report.set_uncommitted_from(
       std::max(sessions_.back().first_sequence, spool_->acknowledged_through() + 1));
   return spool_->Append(window.sequence, report.SerializeAsString());
@@ -149,6 +162,7 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
   }
   {
     absl::MutexLock lock(&commits_mu_);
+    commit_gap_ = false;
     for (const v1::SessionCommit& session : commit.sessions()) {
       uint64_t& through = commits_[session.session_id()];
       // Members of a group may lag each other: a commit never goes back.
@@ -156,20 +170,48 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
         through = session.through_sequence();
         commits_changed_ = true;
       }
+      commit_gap_ |= session.applied_above() > through;
     }
   }
   Wake();
 }
 
-void AgentRuntime::ApplyCommits() {
-  uint64_t through;
+void AgentRuntime::ApplyCommits(int64_t now_ms) {
+  // A gap that closes by itself (reports of a group's members crossing)
+  // is left alone; one that stands this long was lost on the way.
+  constexpr int64_t kFirstGapWaitMs = 5000;
+  constexpr int64_t kMaxGapWaitMs = 300000;
+  uint64_t through = 0;
+  bool changed;
+  bool gap;
   {
     absl::MutexLock lock(&commits_mu_);
-    if (!commits_changed_) return;
+    changed = commits_changed_;
     commits_changed_ = false;
-    through = SpoolWatermarkFromCommits(sessions_, commits_);
+    gap = commit_gap_;
+    if (changed) through = SpoolWatermarkFromCommits(sessions_, commits_);
   }
-  if (through > spool_->acknowledged_through()) spool_->Commit(through);
+  if (changed && through > spool_->acknowledged_through()) {
+    spool_->Commit(through);
+    gap_since_ms_ = 0;  // it moved
+    gap_wait_ms_ = kFirstGapWaitMs;
+  }
+  if (!gap || !transport_->IsConnected()) {
+    gap_since_ms_ = 0;
+    return;
+  }
+  if (gap_since_ms_ == 0) {
+    gap_since_ms_ = now_ms;
+    if (gap_wait_ms_ == 0) gap_wait_ms_ = kFirstGapWaitMs;
+    return;
+  }
+  if (now_ms - gap_since_ms_ < gap_wait_ms_) return;
+  LogInfo(absl::StrCat("the aggregator's commit stands at ", spool_->acknowledged_through(),
+                       " with later reports applied: sending the uncommitted reports again"));
+  live_from_id_ = spool_->last_id() + 1;
+  spool_->RewindUnacked();
+  gap_since_ms_ = now_ms;
+  gap_wait_ms_ = std::min(gap_wait_ms_ * 2, kMaxGapWaitMs);
 }
 
 void AgentRuntime::WarnIfCommitsLag(int64_t now_ms) {
@@ -205,11 +247,12 @@ void AgentRuntime::Pump() {
     ++counters_.published;
     ++awaiting_puback_;
     transport_->Publish(MqttMessage{report_topic_, std::move(record.payload), 1, false},
-                        [this, generation, max_inflight](absl::Status acked) {
+                        [this, id = record.id, generation, max_inflight](absl::Status acked) {
                           // Either way the report stays spooled until a
                           // commit covers it; a failed one is sent again
                           // after the next reconnect.
                           if (acked.ok()) {
+                            spool_->Published(id);
                             ++counters_.acknowledged;
                           } else {
                             ++counters_.failed;
@@ -243,7 +286,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       window_start = window_end;
       next_tick = window_end + interval_ms;
     }
-    ApplyCommits();
+    ApplyCommits(now);
     Pump();
     if (now >= next_tidy_ms) {
       if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
@@ -263,11 +306,11 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   const int64_t drain_until = clock_->NowMs() + kDrainOnStopMs;
   while (transport_->IsConnected() && spool_->stats().pending_records > 0 &&
          clock_->NowMs() < drain_until) {
-    ApplyCommits();
+    ApplyCommits(clock_->NowMs());
     Pump();
     SleepUnlessWoken(50);
   }
-  ApplyCommits();
+  ApplyCommits(clock_->NowMs());
   if (transport_->IsConnected()) {
     absl::Status said = PublishAndWait(
         *transport_,

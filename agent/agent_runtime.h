@@ -74,8 +74,9 @@ class AgentRuntime {
   void Pump();
   // Takes a commit from the transport's thread (on the commit topic).
   void OnCommit(const MqttMessage& message) ABSL_LOCKS_EXCLUDED(commits_mu_);
-  // Acknowledges in the spool what the commits received so far cover.
-  void ApplyCommits() ABSL_LOCKS_EXCLUDED(commits_mu_);
+  // Acknowledges in the spool what the commits received so far cover; when
+  // a commit's gap persists, sends the uncommitted reports again.
+  void ApplyCommits(int64_t now_ms) ABSL_LOCKS_EXCLUDED(commits_mu_);
   // Warns, at most every 10 minutes, when reports stay uncommitted while
   // connected: no aggregator, or the broker drops them (an ACL denial).
   void WarnIfCommitsLag(int64_t now_ms);
@@ -111,6 +112,12 @@ class AgentRuntime {
   absl::Mutex commits_mu_;
   std::map<uint64_t, uint64_t> commits_ ABSL_GUARDED_BY(commits_mu_);
   bool commits_changed_ ABSL_GUARDED_BY(commits_mu_) = false;
+  // Whether the newest commit shows a gap (applied_above past through).
+  bool commit_gap_ ABSL_GUARDED_BY(commits_mu_) = false;
+  // Loop thread: since when the watermark stood still with a gap, and how
+  // long to let it stand before sending the uncommitted reports again.
+  int64_t gap_since_ms_ = 0;
+  int64_t gap_wait_ms_ = 0;
 
   // Set by the transport's thread to wake the loop early.
   absl::Mutex wake_mu_;

@@ -40,7 +40,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$run/mosquitto.conf"
+# The delivery settings docs/operations.md recommends (persistence, autosave,
+# queue limit), on loopback and without logins.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 10\nmax_queued_messages 100000\n' \
+  "$port" "$run" >"$run/mosquitto.conf"
 "$mosquitto_bin" -c "$run/mosquitto.conf" >"$run/mosquitto.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do

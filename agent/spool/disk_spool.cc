@@ -255,7 +255,12 @@ absl::Status DiskSpool::StartSegmentLocked(uint64_t first_id) {
 
 absl::Status DiskSpool::DropOldestSegmentLocked(bool expired) {
   const Segment dropped = segments_.front();
-  (expired ? stats_.dropped_expired : stats_.dropped_full) += dropped.pending;
+  auto first = published_.lower_bound(dropped.first_id);
+  auto last = published_.upper_bound(dropped.last_id);
+  const uint64_t confirmed = std::min<uint64_t>(std::distance(first, last), dropped.pending);
+  published_.erase(first, last);
+  (expired ? stats_.dropped_expired : stats_.dropped_full) += dropped.pending - confirmed;
+  stats_.dropped_unconfirmed += confirmed;
   stats_.pending_records -= dropped.pending;
   inflight_.erase(inflight_.lower_bound(dropped.first_id), inflight_.upper_bound(dropped.last_id));
   acked_.erase(acked_.lower_bound(dropped.first_id), acked_.upper_bound(dropped.last_id));
@@ -312,12 +317,14 @@ absl::StatusOr<RoomMade> DiskSpool::MakeRoom(uint64_t payload_bytes) {
   absl::MutexLock lock(&mu_);
   const uint64_t full_before = stats_.dropped_full;
   const uint64_t expired_before = stats_.dropped_expired;
+  const uint64_t unconfirmed_before = stats_.dropped_unconfirmed;
   RETURN_IF_ERROR(
       MakeRoomLocked(last_id_ + 1, kRecordHeaderBytes + payload_bytes, clock_->NowMs()));
   RoomMade made;
   made.stats = StatsLocked();
   made.dropped_full = stats_.dropped_full - full_before;
   made.dropped_expired = stats_.dropped_expired - expired_before;
+  made.dropped_unconfirmed = stats_.dropped_unconfirmed - unconfirmed_before;
   return made;
 }
 
@@ -374,6 +381,7 @@ size_t DiskSpool::Ack(uint64_t id) {
   if (sent == inflight_.end()) return inflight_.size();
   acked_.insert(*sent);
   inflight_.erase(sent);
+  published_.erase(id);
   if (Segment* segment = SegmentOfLocked(id); segment != nullptr && segment->pending > 0) {
     --segment->pending;
     --stats_.pending_records;
@@ -418,7 +426,13 @@ uint64_t DiskSpool::Commit(uint64_t through) {
     low_ = after;
   }
   (void)AdvanceLowLocked();
+  published_.erase(published_.begin(), published_.upper_bound(WatermarkLocked()));
   return stats_.pending_records;
+}
+
+void DiskSpool::Published(uint64_t id) {
+  absl::MutexLock lock(&mu_);
+  if (id > WatermarkLocked() && acked_.count(id) == 0) published_.insert(id);
 }
 
 uint64_t DiskSpool::acknowledged_through() const {

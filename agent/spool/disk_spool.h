@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -44,6 +45,7 @@ class DiskSpool : public Spool {
   absl::StatusOr<std::optional<SpoolRecord>> Next() override ABSL_LOCKS_EXCLUDED(mu_);
   size_t Ack(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
   uint64_t Commit(uint64_t through) override ABSL_LOCKS_EXCLUDED(mu_);
+  void Published(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
   uint64_t acknowledged_through() const override ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Tidy() override ABSL_LOCKS_EXCLUDED(mu_);
   void RewindUnacked() override ABSL_LOCKS_EXCLUDED(mu_);
@@ -142,6 +144,8 @@ class DiskSpool : public Spool {
   // watermark then advances without reading the disk again.
   std::map<uint64_t, Position> inflight_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, Position> acked_ ABSL_GUARDED_BY(mu_);
+  // Uncommitted records the broker acknowledged (Published).
+  std::set<uint64_t> published_ ABSL_GUARDED_BY(mu_);
   // Filled by the const readers too.
   mutable ReadAheadBuffer read_ahead_ ABSL_GUARDED_BY(mu_);
   uint64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;

@@ -59,6 +59,10 @@ struct SpoolStats {
   // life of the spool (kept across restarts).
   uint64_t dropped_full = 0;
   uint64_t dropped_expired = 0;
+  // Uncommitted records dropped (full or too old) that the broker had
+  // acknowledged: probably delivered, not counted above. Since the spool was
+  // opened (a restart forgets which records the broker had).
+  uint64_t dropped_unconfirmed = 0;
   // Corrupted regions skipped and torn tails cut off when the spool was opened.
   uint64_t discarded_corrupt = 0;
   uint64_t discarded_torn = 0;
@@ -73,6 +77,8 @@ struct RoomMade {
   // (already counted in stats' lifetime counts).
   uint64_t dropped_full = 0;
   uint64_t dropped_expired = 0;
+  // Uncommitted records this call dropped that the broker had acknowledged.
+  uint64_t dropped_unconfirmed = 0;
 };
 
 // Thread-safe: the agent's loop appends and tidies while the transport's
@@ -100,6 +106,10 @@ class Spool {
   // No disk writes, so that the transport's thread that calls it never waits
   // on a sync: Tidy does the disk work. Returns the records still in flight.
   virtual size_t Ack(uint64_t id) = 0;
+  // Notes that the broker acknowledged a handed-out record: it stays until
+  // committed, but if the spool must drop it, it counts as unconfirmed, not
+  // as a report that never left.
+  virtual void Published(uint64_t id) = 0;
   // Acknowledges every record with an id at or below `through`, handed out
   // or not (an aggregator's end-to-end commit); records not handed out are
   // stepped over on disk. No disk writes, like Ack. Returns the records

@@ -45,6 +45,7 @@ std::vector<v1::SessionCommit> CommitTracker::Commits() const {
     v1::SessionCommit commit;
     commit.set_session_id(id);
     commit.set_through_sequence(session.through);
+    if (!session.above.empty()) commit.set_applied_above(*session.above.rbegin());
     ordered.emplace_back(session.newest_window_end_ms, commit);
   }
   std::stable_sort(ordered.begin(), ordered.end(),

@@ -66,7 +66,8 @@ class MqttTransport {
   virtual bool IsConnected() const = 0;
   // Starts a publish; `done` is called exactly once.
   virtual void Publish(const MqttMessage& message, DoneCallback done) = 0;
-  // Blocks until the broker granted the subscription.
+  // Blocks until the broker granted the subscription. PermissionDenied when
+  // the broker refused it (its ACL).
   virtual absl::Status Subscribe(const std::string& filter, int qos) = 0;
 
   // Set before Connect.

@@ -48,16 +48,19 @@ constexpr char kDashboardPassword[] = "dashboard-secret";
 constexpr char kAcl[] = R"(user alpha.edge-1
 topic write ftel/v1/node/alpha/edge-1/report
 topic write ftel/v1/node/alpha/edge-1/status
+topic read ftel/v1/commit/alpha/edge-1
 
 user beta.edge-1
 topic write ftel/v1/node/beta/edge-1/report
 topic write ftel/v1/node/beta/edge-1/status
+topic read ftel/v1/commit/beta/edge-1
 
 user ftel-aggregator
 topic read ftel/v1/node/#
 topic write ftel/v1/rates/#
 topic write ftel/v1/rates-pb/#
 topic write ftel/v1/history/#
+topic write ftel/v1/commit/#
 
 user dashboard
 topic read ftel/v1/rates/#

@@ -141,8 +141,18 @@ class PahoMqttTransport : public MqttTransport {
   absl::Status Subscribe(const std::string& filter, int qos) override {
     if (client() == nullptr) return absl::FailedPreconditionError("subscribe before connect");
     try {
-      if (!client()->subscribe(filter, qos)->wait_for(std::chrono::seconds(10))) {
+      mqtt::token_ptr token = client()->subscribe(filter, qos);
+      if (!token->wait_for(std::chrono::seconds(10))) {
         return absl::DeadlineExceededError(absl::StrCat("subscribe to ", filter, " timed out"));
+      }
+      // A broker that may not grant it (an ACL) answers 0x80 in the SUBACK.
+      const mqtt::subscribe_response response = token->get_subscribe_response();
+      for (const mqtt::ReasonCode code : response.get_reason_codes()) {
+        if (static_cast<int>(code) >= 0x80) {
+          return absl::PermissionDeniedError(absl::StrCat("subscribe to ", filter,
+                                                          ": refused by the broker (code ",
+                                                          static_cast<int>(code), ")"));
+        }
       }
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
