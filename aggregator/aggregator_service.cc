@@ -137,7 +137,23 @@ void AggregatorService::Process(const MqttMessage& message) {
     case ValidationResult::Kind::kReport:
       break;
   }
+  const uint64_t session = input.report.session_id();
   const ReportOutcome outcome = state_.ApplyReport(std::move(input.report));
+  if (outcome == ReportOutcome::kOverlapping) {
+    uint64_t count;
+    {
+      absl::MutexLock lock(&stats_mu_);
+      count = ++stats_.overlapping;
+    }
+    if (count <= 5 || count % 1000 == 0) {
+      LogWarning(absl::StrCat("not counted (#", count, "): a report of session ",
+                              absl::Hex(session, absl::kZeroPad16), " on ", message.topic,
+                              " covers time already counted for the node; are two agents ",
+                              "running with one identity?"));
+    }
+    dirty_ = true;
+    return;
+  }
   absl::MutexLock lock(&stats_mu_);
   switch (outcome) {
     case ReportOutcome::kAccepted:
@@ -151,6 +167,8 @@ void AggregatorService::Process(const MqttMessage& message) {
     case ReportOutcome::kOutsideHorizon:
       ++stats_.outside_horizon;
       break;
+    case ReportOutcome::kOverlapping:
+      break;  // counted above
   }
 }
 

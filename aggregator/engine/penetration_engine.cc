@@ -27,13 +27,49 @@ struct LinkCounts {
 };
 
 // One factory's counts, merged over its nodes, before any ratio is taken.
+// Inventory summed over nodes and factories in 64 bits: the message's 32-bit
+// counts would wrap over a large fleet.
+struct InventoryTotals {
+  uint64_t terminals = 0;
+  uint64_t ai_capable_terminals = 0;
+  uint64_t key_equipment = 0;
+  uint64_t ai_enabled_key_equipment = 0;
+  uint64_t industrial_software = 0;
+  uint64_t vertical_models = 0;
+  uint64_t industrial_agents = 0;
+
+  void Add(const v1::InventoryCounts& from) {
+    terminals += from.terminals();
+    ai_capable_terminals += from.ai_capable_terminals();
+    key_equipment += from.key_equipment();
+    ai_enabled_key_equipment += from.ai_enabled_key_equipment();
+    industrial_software += from.industrial_software();
+    vertical_models += from.vertical_models();
+    industrial_agents += from.industrial_agents();
+  }
+  void Add(const InventoryTotals& from) {
+    terminals += from.terminals;
+    ai_capable_terminals += from.ai_capable_terminals;
+    key_equipment += from.key_equipment;
+    ai_enabled_key_equipment += from.ai_enabled_key_equipment;
+    industrial_software += from.industrial_software;
+    vertical_models += from.vertical_models;
+    industrial_agents += from.industrial_agents;
+  }
+};
+
+// A 32-bit count of the published messages; saturates instead of wrapping.
+uint32_t Count32(uint64_t count) {
+  return static_cast<uint32_t>(std::min<uint64_t>(count, UINT32_MAX));
+}
+
 struct FactoryFacts {
   v1::FactorySummary summary;
   double built = 0;
   double declared = 0;
   double observed = 0;
   std::map<std::string, LinkCounts> links;
-  v1::InventoryCounts inventory;
+  InventoryTotals inventory;
   ElementTotals totals;
   double covered_ms = 0;
   double span_ms = 0;
@@ -50,17 +86,6 @@ void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
     first_start = std::min(first_start, window.start_ms);
   }
   *span_ms += static_cast<double>(node.latest.window_end_ms() - first_start);
-}
-
-void AddInventory(const v1::InventoryCounts& from, v1::InventoryCounts* to) {
-  to->set_terminals(to->terminals() + from.terminals());
-  to->set_ai_capable_terminals(to->ai_capable_terminals() + from.ai_capable_terminals());
-  to->set_key_equipment(to->key_equipment() + from.key_equipment());
-  to->set_ai_enabled_key_equipment(to->ai_enabled_key_equipment() +
-                                   from.ai_enabled_key_equipment());
-  to->set_industrial_software(to->industrial_software() + from.industrial_software());
-  to->set_vertical_models(to->vertical_models() + from.vertical_models());
-  to->set_industrial_agents(to->industrial_agents() + from.industrial_agents());
 }
 
 }  // namespace
@@ -89,6 +114,7 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     if (node.online()) summary.set_nodes_online(summary.nodes_online() + 1);
     summary.set_reports(summary.reports() + node.reports);
     summary.set_duplicates(summary.duplicates() + node.duplicates);
+    summary.set_overlapping_windows(summary.overlapping_windows() + node.overlapping);
     for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
     AddCoverage(node, &facts.covered_ms, &facts.span_ms);
     if (!node.has_report) continue;
@@ -98,7 +124,7 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
                               health.dropped_expired());
     summary.set_last_window_end_ms(
         std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
-    AddInventory(node.latest.inventory(), &facts.inventory);
+    facts.inventory.Add(node.latest.inventory());
     for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
       Coverage& c =
           s.has_custom_id() ? custom_coverage[s.custom_id()] : catalogue_coverage[s.catalogue_id()];
@@ -126,12 +152,14 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
   summary.set_online(summary.nodes_online() > 0);
   *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
   *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
-  const v1::InventoryCounts& inv = facts.inventory;
-  *summary.mutable_terminals() = MakeRatio(inv.ai_capable_terminals(), inv.terminals());
-  *summary.mutable_key_equipment() = MakeRatio(inv.ai_enabled_key_equipment(), inv.key_equipment());
-  summary.set_vertical_models(inv.vertical_models());
-  summary.set_industrial_agents(inv.industrial_agents());
-  summary.set_industrial_software(inv.industrial_software());
+  const InventoryTotals& inv = facts.inventory;
+  *summary.mutable_terminals() =
+      MakeRatio(static_cast<double>(inv.ai_capable_terminals), static_cast<double>(inv.terminals));
+  *summary.mutable_key_equipment() = MakeRatio(static_cast<double>(inv.ai_enabled_key_equipment),
+                                               static_cast<double>(inv.key_equipment));
+  summary.set_vertical_models(Count32(inv.vertical_models));
+  summary.set_industrial_agents(Count32(inv.industrial_agents));
+  summary.set_industrial_software(Count32(inv.industrial_software));
   *summary.mutable_production() = facts.totals.ToKpis();
   *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
   return facts;
@@ -151,7 +179,7 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   RatePairs observed;
   RatePairs declared_fresh;
   RatePairs observed_fresh;
-  v1::InventoryCounts inventory;
+  InventoryTotals inventory;
   ElementTotals totals;
   double received = 0;
   double expected = 0;
@@ -169,19 +197,21 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
       declared_fresh.emplace_back(facts->declared, facts->built);
       observed_fresh.emplace_back(facts->observed, facts->built);
     }
-    AddInventory(facts->inventory, &inventory);
+    inventory.Add(facts->inventory);
     totals.Add(facts->totals);
   }
   *group.mutable_declared() = PenetrationOf(declared);
   *group.mutable_observed() = PenetrationOf(observed);
   *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
   *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
-  *group.mutable_terminals() = MakeRatio(inventory.ai_capable_terminals(), inventory.terminals());
+  *group.mutable_terminals() = MakeRatio(static_cast<double>(inventory.ai_capable_terminals),
+                                         static_cast<double>(inventory.terminals));
   *group.mutable_key_equipment() =
-      MakeRatio(inventory.ai_enabled_key_equipment(), inventory.key_equipment());
-  group.set_vertical_models(inventory.vertical_models());
-  group.set_industrial_agents(inventory.industrial_agents());
-  group.set_industrial_software(inventory.industrial_software());
+      MakeRatio(static_cast<double>(inventory.ai_enabled_key_equipment),
+                static_cast<double>(inventory.key_equipment));
+  group.set_vertical_models(Count32(inventory.vertical_models));
+  group.set_industrial_agents(Count32(inventory.industrial_agents));
+  group.set_industrial_software(Count32(inventory.industrial_software));
   *group.mutable_production() = totals.ToKpis();
   *group.mutable_completeness() = MakeRatio(received, expected);
   return group;

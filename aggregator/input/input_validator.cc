@@ -13,6 +13,14 @@ constexpr int64_t kMaxWindowMs = 7LL * 24 * 3600 * 1000;
 // 2020-01-01T00:00:00Z: an earlier window comes from a box whose clock was
 // never set (no RTC, no NTP yet), not from the past.
 constexpr int64_t kEarliestPlausibleMs = 1577836800000LL;
+// Physical bounds, far above any real factory and far below where sums
+// overflow or lose their precision.
+constexpr double kMaxQuantityPerWindow = 1e9;
+constexpr double kMaxEnergyKwhPerWindow = 1e9;
+constexpr double kMaxRunTimePerUnitS = 365.0 * 24 * 3600;
+constexpr uint32_t kMaxInventoryCount = 10000000;
+// Rounding slack when a time element is compared with its window.
+constexpr double kWindowSlackS = 0.001;
 
 ValidationResult Reject(Rejection reason, std::string detail) {
   ValidationResult result;
@@ -75,6 +83,8 @@ const char* RejectionName(Rejection reason) {
       return "inconsistent_counts";
     case Rejection::kUnknownScenario:
       return "unknown_scenario";
+    case Rejection::kImplausibleValue:
+      return "implausible_value";
     case Rejection::kBadStatus:
       return "bad_status";
   }
@@ -107,6 +117,14 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
     v1::NodeStatus& status = result.status;
     if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.NodeStatus", &status, &result)) {
       return result;
+    }
+    // Bounded like a report's window: a status from the far future would
+    // pin the node's state, which follows the newest started_at.
+    if (status.started_at_ms() < kEarliestPlausibleMs ||
+        status.started_at_ms() > now_ms + limits_.max_clock_skew_ms) {
+      return Reject(Rejection::kClockSkew,
+                    absl::StrCat("status started_at_ms ", status.started_at_ms(),
+                                 " is before 2020 or after the aggregator's now"));
     }
     if (status.state() != v1::NodeStatus::ONLINE && status.state() != v1::NodeStatus::OFFLINE) {
       return Reject(Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");
@@ -192,6 +210,13 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
     }
   }
   const v1::InventoryCounts& inv = report.inventory();
+  for (uint32_t count : {inv.terminals(), inv.key_equipment(), inv.industrial_software(),
+                         inv.vertical_models(), inv.industrial_agents()}) {
+    if (count > kMaxInventoryCount) {
+      return Fail(result, Rejection::kImplausibleValue,
+                  absl::StrCat("an inventory count of ", count, " is above ", kMaxInventoryCount));
+    }
+  }
   if (inv.ai_capable_terminals() > inv.terminals() ||
       inv.ai_enabled_key_equipment() > inv.key_equipment()) {
     return Fail(result, Rejection::kInconsistentCounts,
@@ -214,6 +239,25 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
       return Fail(result, Rejection::kInconsistentCounts,
                   absl::StrCat("work unit ", e.work_unit_id(),
                                ": APT > PBT, or good/scrap/rework > produced, or GP > IP"));
+    }
+    const double window_s = static_cast<double>(end - start) / 1000.0 + kWindowSlackS;
+    for (double seconds : {e.planned_busy_time_s(), e.actual_production_time_s(),
+                           e.time_between_failures_s(), e.time_to_restoration_s()}) {
+      if (seconds > window_s) {
+        return Fail(result, Rejection::kImplausibleValue,
+                    absl::StrCat("work unit ", e.work_unit_id(), " has ", seconds,
+                                 " s of a time element in a window of ", window_s, " s"));
+      }
+    }
+    if (static_cast<double>(e.produced_quantity()) > kMaxQuantityPerWindow ||
+        static_cast<double>(e.inspected_parts()) > kMaxQuantityPerWindow ||
+        static_cast<double>(e.failure_events()) > kMaxQuantityPerWindow ||
+        e.energy_kwh() > kMaxEnergyKwhPerWindow ||
+        e.planned_run_time_per_unit_s() > kMaxRunTimePerUnitS) {
+      return Fail(result, Rejection::kImplausibleValue,
+                  absl::StrCat("work unit ", e.work_unit_id(), " has a quantity above ",
+                               kMaxQuantityPerWindow, ", energy above ", kMaxEnergyKwhPerWindow,
+                               " kWh or a run time per unit above a year"));
     }
   }
   return true;

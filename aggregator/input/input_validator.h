@@ -34,6 +34,7 @@ enum class Rejection {
   kNegativeValue,     // a time or energy element negative or not finite
   kInconsistentCounts,  // good > produced, AI-capable > total, AI on an unbuilt scenario, ...
   kUnknownScenario,     // catalogue id not in the catalogue, or link not its link
+  kImplausibleValue,    // a time longer than its window, a quantity or count above its maximum
   kBadStatus,           // a status with no state; keep it last
 };
 inline constexpr int kRejectionCount = static_cast<int>(Rejection::kBadStatus) + 1;

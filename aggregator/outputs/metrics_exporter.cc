@@ -72,6 +72,13 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
              MetricType::Counter);
   Add(&duplicates, {}, static_cast<double>(s.stats.duplicates));
   families.push_back(std::move(duplicates));
+  MetricFamily overlapping = Family(
+      "ftel_aggregator_overlapping_windows_total",
+      "Reports not counted because their window overlapped time already counted for the node "
+      "(two agents with one identity).",
+      MetricType::Counter);
+  Add(&overlapping, {}, static_cast<double>(s.stats.overlapping));
+  families.push_back(std::move(overlapping));
   MetricFamily old = Family("ftel_aggregator_outside_horizon_total",
                             "Reports older than the KPI horizon, ignored.", MetricType::Counter);
   Add(&old, {}, static_cast<double>(s.stats.outside_horizon));
@@ -158,7 +165,16 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
 std::string AggregatorMetrics::ExpositionText() const {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, Collect());
-  return out.str();
+  return SpellNaN(out.str());
+}
+
+std::string SpellNaN(std::string text) {
+  // prometheus-cpp writes "Nan"; the exposition format spells it "NaN".
+  const std::string wrong = " Nan\n";
+  for (size_t at = text.find(wrong); at != std::string::npos; at = text.find(wrong, at)) {
+    text.replace(at + 1, 3, "NaN");
+  }
+  return text;
 }
 
 }  // namespace ftel

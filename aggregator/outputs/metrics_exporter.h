@@ -25,6 +25,8 @@ struct AggregatorStats {
   uint64_t reports = 0;
   uint64_t statuses = 0;
   uint64_t duplicates = 0;
+  // New reports whose window overlapped time already counted for the node.
+  uint64_t overlapping = 0;
   uint64_t outside_horizon = 0;
   std::map<std::string, uint64_t> rejected;  // by RejectionName
   uint64_t recomputes = 0;
@@ -53,6 +55,10 @@ class AggregatorMetrics : public prometheus::Collectable {
   mutable absl::Mutex mu_;
   MetricsSnapshot snapshot_ ABSL_GUARDED_BY(mu_);
 };
+
+// `text` in the exposition format with every "Nan" sample value spelled
+// "NaN", as the format and Prometheus's parser want it.
+std::string SpellNaN(std::string text);
 
 }  // namespace ftel
 

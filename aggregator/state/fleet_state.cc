@@ -2,6 +2,12 @@
 
 namespace ftel {
 
+bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
+  auto after = spans.lower_bound(start_ms);
+  if (after != spans.end() && after->first < end_ms) return true;
+  return after != spans.begin() && std::prev(after)->second > start_ms;
+}
+
 ReportOutcome FleetState::ApplyReport(v1::Report report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
@@ -23,12 +29,17 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
     return ReportOutcome::kOutsideHorizon;
   }
   Touch(node_key);
+  if (node.Overlaps(report.window_start_ms(), report.window_end_ms())) {
+    ++node.overlapping;
+    return ReportOutcome::kOverlapping;
+  }
 
   ++node.reports;
   if (record_local_) local_windows_[node_key].push_back(key);
   NodeRecord::Window& window = node.windows[key];
   window.start_ms = report.window_start_ms();
   window.end_ms = report.window_end_ms();
+  node.spans[window.start_ms] = window.end_ms;
   window.totals.windows = 1;
   for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
 
@@ -41,9 +52,7 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
     report.clear_work_units();
     node.latest = report;
     // Drop windows that fell out of the horizon.
-    for (auto it = node.windows.begin(); it != node.windows.end();) {
-      it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
-    }
+    DropBefore(cutoff, &node);
   }
   return ReportOutcome::kAccepted;
 }
@@ -57,6 +66,17 @@ void FleetState::ApplyStatus(const v1::NodeStatus& status) {
   node.status_online = status.state() == v1::NodeStatus::ONLINE;
   node.status_started_at_ms = status.started_at_ms();
   if (!node.has_report) node.identity = status.identity();
+}
+
+void FleetState::DropBefore(int64_t cutoff_ms, NodeRecord* node) {
+  for (auto it = node->windows.begin(); it != node->windows.end();) {
+    if (it->second.end_ms < cutoff_ms) {
+      node->spans.erase(it->second.start_ms);
+      it = node->windows.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 std::set<FleetState::NodeKey> FleetState::TakeChanged() {
@@ -95,6 +115,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   }
   snapshot.set_reports(node.reports);
   snapshot.set_duplicates(node.duplicates);
+  snapshot.set_overlapping(node.overlapping);
   node.commits.SaveTo(&snapshot);
   return snapshot;
 }
@@ -114,9 +135,11 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
     window.start_ms = w.start_ms();
     window.end_ms = w.end_ms();
     window.totals = ElementTotals::FromSnapshot(w.totals());
+    node.spans[window.start_ms] = window.end_ms;
   }
   node.reports = snapshot.reports();
   node.duplicates = snapshot.duplicates();
+  node.overlapping = snapshot.overlapping();
   node.commits.RestoreFrom(snapshot);
 }
 
@@ -163,16 +186,19 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
     node.commits.Processed(w.session_id(), w.sequence(),
                            newest_session ? delta.latest().uncommitted_from() : 0, w.end_ms());
     if (w.end_ms() < cutoff) continue;
-    auto [it, added] = node.windows.try_emplace({w.session_id(), w.sequence()});
-    if (!added) continue;
-    it->second.start_ms = w.start_ms();
-    it->second.end_ms = w.end_ms();
-    it->second.totals = ElementTotals::FromSnapshot(w.totals());
+    if (node.windows.count({w.session_id(), w.sequence()}) > 0) continue;
+    if (node.Overlaps(w.start_ms(), w.end_ms())) {
+      ++node.overlapping;  // the peer counted time this member counted already
+      continue;
+    }
+    NodeRecord::Window& window = node.windows[{w.session_id(), w.sequence()}];
+    window.start_ms = w.start_ms();
+    window.end_ms = w.end_ms();
+    window.totals = ElementTotals::FromSnapshot(w.totals());
+    node.spans[window.start_ms] = window.end_ms;
     ++node.reports;
   }
-  for (auto it = node.windows.begin(); it != node.windows.end();) {
-    it = it->second.end_ms < cutoff ? node.windows.erase(it) : std::next(it);
-  }
+  DropBefore(cutoff, &node);
 }
 
 }  // namespace ftel

@@ -23,7 +23,10 @@
 
 namespace ftel {
 
-enum class ReportOutcome { kAccepted, kDuplicate, kOutsideHorizon };
+// kOverlapping: a new (session, sequence) whose window overlaps time the node
+// was counted for already, e.g. two agents started with one identity: a
+// node's time counts once.
+enum class ReportOutcome { kAccepted, kDuplicate, kOverlapping, kOutsideHorizon };
 
 struct NodeRecord {
   v1::NodeIdentity identity;
@@ -41,8 +44,14 @@ struct NodeRecord {
     ElementTotals totals;
   };
   std::map<std::pair<uint64_t, uint64_t>, Window> windows;
+  // The same windows as start -> end, to find overlaps.
+  std::map<int64_t, int64_t> spans;
   uint64_t reports = 0;
   uint64_t duplicates = 0;
+  // Reports not counted because their window overlapped counted time.
+  uint64_t overlapping = 0;
+  // Whether the window [start_ms, end_ms) overlaps a counted one.
+  bool Overlaps(int64_t start_ms, int64_t end_ms) const;
   // What is committed of its sessions' reports once this record is saved.
   CommitTracker commits;
 
@@ -88,6 +97,8 @@ class FleetState {
  private:
   // For the state store and the results cache.
   void Touch(const NodeKey& node);
+  // Forgets the node's windows that ended before `cutoff_ms`.
+  static void DropBefore(int64_t cutoff_ms, NodeRecord* node);
 
   const int64_t kpi_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;

@@ -117,7 +117,7 @@ TEST_F(AgentBrokerTest, PublishesContiguousWindowsWithItsConfiguredValues) {
     EXPECT_FALSE(r.scenarios(1).ai_declared());
     EXPECT_EQ(r.inventory().ai_capable_terminals(), 1u);
     ASSERT_EQ(r.work_units_size(), 1);
-    EXPECT_DOUBLE_EQ(r.work_units(0).actual_production_time_s(), 54);
+    EXPECT_DOUBLE_EQ(r.work_units(0).actual_production_time_s(), 0.054);
     EXPECT_EQ(r.work_units(0).good_quantity(), 24u);
   }
 }

@@ -19,7 +19,7 @@ sources:
     fixed:
       inference_counts: {PO-05: 42}
       work_units:
-        - {work_unit_id: cell-1, planned_busy_time_s: 60, actual_production_time_s: 54, planned_run_time_per_unit_s: 2, produced_quantity: 25, good_quantity: 24}
+        - {work_unit_id: cell-1, planned_busy_time_s: 0.06, actual_production_time_s: 0.054, planned_run_time_per_unit_s: 0.002, produced_quantity: 25, good_quantity: 24}
 scenarios:
   - {id: PO-05, built: true, ai_declared: true, evidence_source: plc, model_ids: [vision-v1]}
   - {id: PO-06, built: true}

@@ -120,8 +120,8 @@ TEST_F(EndToEndTest, FactoryRatesEqualHandComputedNumbers) {
   EXPECT_NEAR(p.quality().percent(), 96.25, 1e-9);
   EXPECT_NEAR(p.oee_percent(), 48.125, 1e-9);
   EXPECT_NEAR(p.first_pass_yield().percent(), 100.0 * 110 / 120, 1e-9);
-  EXPECT_NEAR(p.mtbf_s(), 40, 1e-9);
-  EXPECT_NEAR(p.mttr_s(), 10, 1e-9);
+  EXPECT_NEAR(p.mtbf_s(), 0.04, 1e-9);
+  EXPECT_NEAR(p.mttr_s(), 0.01, 1e-9);
   EXPECT_NEAR(p.energy_kwh_per_unit(), 20.0 / 160, 1e-9);
   EXPECT_EQ(alpha->duplicates(), 0u);
 

@@ -20,8 +20,8 @@ sources:
     fixed:
       inference_counts: {PM-01: 50, PO-05: 10, x-vision: 5}
       work_units:
-        - {work_unit_id: wu-a, planned_busy_time_s: 100, actual_production_time_s: 80, planned_run_time_per_unit_s: 0.5, produced_quantity: 120, good_quantity: 114, scrap_quantity: 4, rework_quantity: 2, good_parts_first_pass: 110, inspected_parts: 120, time_between_failures_s: 80, time_to_restoration_s: 20, failure_events: 2, energy_kwh: 12}
-        - {work_unit_id: wu-b, planned_busy_time_s: 100, actual_production_time_s: 50, planned_run_time_per_unit_s: 1, produced_quantity: 40, good_quantity: 40, energy_kwh: 8}
+        - {work_unit_id: wu-a, planned_busy_time_s: 0.1, actual_production_time_s: 0.08, planned_run_time_per_unit_s: 0.0005, produced_quantity: 120, good_quantity: 114, scrap_quantity: 4, rework_quantity: 2, good_parts_first_pass: 110, inspected_parts: 120, time_between_failures_s: 0.08, time_to_restoration_s: 0.02, failure_events: 2, energy_kwh: 12}
+        - {work_unit_id: wu-b, planned_busy_time_s: 0.1, actual_production_time_s: 0.05, planned_run_time_per_unit_s: 0.001, produced_quantity: 40, good_quantity: 40, energy_kwh: 8}
 scenarios:
   - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
   - {id: PM-02, built: true, ai_declared: true, evidence_source: plc}
@@ -48,7 +48,7 @@ sources:
     fixed:
       inference_counts: {PM-01: 7}
       work_units:
-        - {work_unit_id: press, planned_busy_time_s: 100, actual_production_time_s: 90, planned_run_time_per_unit_s: 1, produced_quantity: 72, good_quantity: 70}
+        - {work_unit_id: press, planned_busy_time_s: 0.1, actual_production_time_s: 0.09, planned_run_time_per_unit_s: 0.001, produced_quantity: 72, good_quantity: 70}
 scenarios:
   - {id: PM-01, built: true, ai_declared: true, evidence_source: plc}
   - {id: PM-03, built: true}
@@ -60,8 +60,10 @@ work_units:
 )";
 
 // Fleet OEE in percent when alpha sent `a` windows and beta `b`: the
-// elements are summed first (alpha per window: PBT 200, sum PRU x PQ 100,
-// PQ 160, GQ 154; beta: 100, 72, 72, 70), then divided.
+// elements are summed first (alpha per window: PBT 0.2 s, sum PRU x PQ 0.1 s,
+// PQ 160, GQ 154; beta: 0.1 s, 0.072 s, 72, 70), then divided; the times are
+// in thousandths so that the formula below reads in whole numbers. Times stay
+// within the 200 ms window: aggregators reject a longer one.
 inline double FleetOeePercent(double a, double b) {
   return 100.0 * (a * 100 + b * 72) / (a * 200 + b * 100) * (a * 154 + b * 70) / (a * 160 + b * 72);
 }

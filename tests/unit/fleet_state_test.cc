@@ -3,7 +3,9 @@
 #include <set>
 #include <string>
 
+#include "aggregator/engine/penetration_engine.h"
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace ftel {
 namespace {
@@ -82,6 +84,50 @@ TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
   new_offline.set_state(v1::NodeStatus::OFFLINE);
   state.ApplyStatus(new_offline);
   EXPECT_FALSE(state.nodes().at({"f1", "n1"}).online());
+}
+
+TEST(FleetState, ANodesTimeCountsOnceWhateverTheSequenceOrSession) {
+  FleetState state(3600000);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000, 5)), ReportOutcome::kAccepted);
+  // The same window under another sequence number (a hostile or broken agent).
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 2, 10000, 5)), ReportOutcome::kOverlapping);
+  // A second agent with the same identity: its own session, windows that
+  // overlap the first agent's by half.
+  EXPECT_EQ(state.ApplyReport(MakeReport(8, 1, 10500, 5)), ReportOutcome::kOverlapping);
+  EXPECT_EQ(state.ApplyReport(MakeReport(7, 3, 11000, 5)), ReportOutcome::kAccepted);
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  EXPECT_EQ(node.overlapping, 2u);
+  EXPECT_EQ(node.windows.size(), 2u);
+  EXPECT_DOUBLE_EQ(Produced(node), 10) << "each window's production counted once";
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  const FleetResults results = ComputeResults(state, *catalogue, 11000);
+  ASSERT_EQ(results.factories.size(), 1u);
+  EXPECT_LE(results.factories[0].completeness().percent(), 100);
+  EXPECT_EQ(results.factories[0].overlapping_windows(), 2u);
+  // Restored from its snapshot, the node still knows the counted time.
+  FleetState restored(3600000);
+  restored.Restore(state.Snapshot({"f1", "n1"}));
+  EXPECT_EQ(restored.ApplyReport(MakeReport(9, 1, 10800, 5)), ReportOutcome::kOverlapping);
+  EXPECT_EQ(restored.nodes().at({"f1", "n1"}).overlapping, 3u);
+}
+
+TEST(FleetState, GroupInventorySumsDoNotWrap) {
+  FleetState state(3600000);
+  for (const char* factory : {"a", "b"}) {
+    v1::Report report = MakeReport(7, 1, 10000, 5);
+    report.mutable_identity()->set_factory_id(factory);
+    report.mutable_inventory()->set_terminals(UINT32_MAX);
+    report.mutable_inventory()->set_ai_capable_terminals(UINT32_MAX / 2);
+    report.mutable_inventory()->set_vertical_models(UINT32_MAX);
+    state.ApplyReport(report);
+  }
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok());
+  const FleetResults results = ComputeResults(state, *catalogue, 10000);
+  EXPECT_DOUBLE_EQ(results.fleet.terminals().denominator(), 2.0 * UINT32_MAX);
+  EXPECT_DOUBLE_EQ(results.fleet.terminals().numerator(), 2.0 * (UINT32_MAX / 2));
+  EXPECT_EQ(results.fleet.vertical_models(), UINT32_MAX) << "saturates, never wraps";
 }
 
 TEST(FleetState, OnlyInputThatChangesANodeMarksItChanged) {

@@ -49,6 +49,7 @@ v1::NodeStatus ValidStatus() {
   status.mutable_identity()->set_factory_id("f1");
   status.mutable_identity()->set_node_id("n1");
   status.set_state(v1::NodeStatus::ONLINE);
+  status.set_started_at_ms(kNow - 60000);
   return status;
 }
 
@@ -191,6 +192,53 @@ INSTANTIATE_TEST_SUITE_P(
         RejectionCase{
             "WrongLink", Rejection::kUnknownScenario, kReportTopic,
             [] { return Mutated([](v1::Report* r) { r->mutable_scenarios(0)->set_link("PM"); }); }},
+        RejectionCase{"StatusFromTheFarFuture", Rejection::kClockSkew, kStatusTopic,
+                      [] {
+                        // It would pin the node's state: the newest started_at wins.
+                        v1::NodeStatus status = ValidStatus();
+                        status.set_started_at_ms(INT64_MAX);
+                        return status.SerializeAsString();
+                      }},
+        RejectionCase{"StatusBeforeTheClockWasSet", Rejection::kClockSkew, kStatusTopic,
+                      [] {
+                        v1::NodeStatus status = ValidStatus();
+                        status.set_started_at_ms(0);
+                        return status.SerializeAsString();
+                      }},
+        RejectionCase{"TimeLongerThanItsWindow", Rejection::kImplausibleValue, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          // 3,274 s of planned busy time in a 10 s window.
+                          r->mutable_work_units(0)->set_planned_busy_time_s(3274);
+                          r->mutable_work_units(0)->set_actual_production_time_s(3000);
+                        });
+                      }},
+        RejectionCase{"HugeFiniteEnergy", Rejection::kImplausibleValue, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          r->mutable_work_units(0)->set_energy_kwh(1.7e308);
+                        });
+                      }},
+        RejectionCase{"HugeRunTimePerUnit", Rejection::kImplausibleValue, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          r->mutable_work_units(0)->set_planned_run_time_per_unit_s(1.7e308);
+                        });
+                      }},
+        RejectionCase{"HugeQuantity", Rejection::kImplausibleValue, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          r->mutable_work_units(0)->set_produced_quantity(UINT64_MAX);
+                          r->mutable_work_units(0)->set_good_quantity(UINT64_MAX);
+                        });
+                      }},
+        RejectionCase{"HugeInventory", Rejection::kImplausibleValue, kReportTopic,
+                      [] {
+                        return Mutated([](v1::Report* r) {
+                          r->mutable_inventory()->set_terminals(UINT32_MAX);
+                          r->mutable_inventory()->set_ai_capable_terminals(UINT32_MAX);
+                        });
+                      }},
         RejectionCase{"StatusWithoutState", Rejection::kBadStatus, kStatusTopic,
                       [] {
                         v1::NodeStatus status = ValidStatus();

@@ -2,6 +2,7 @@
 // exposition format (0.0.4): every sample belongs to a family declared with
 // HELP and TYPE before it, names and label names are valid, label values
 // are well escaped, values parse, and no series appears twice.
+#include <cmath>
 #include <map>
 #include <regex>
 #include <set>
@@ -10,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "gtest/gtest.h"
+#include "prometheus/text_serializer.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {
@@ -135,6 +137,22 @@ TEST(MetricsExposition, IsStrictlyValidAndCarriesTheRates) {
   EXPECT_EQ(
       parsed.samples.count("ftel_group_factories{group_kind=\"sector\",group=\"consumer-goods\"}"),
       1u);
+}
+
+TEST(MetricsExposition, NotANumberIsSpelledAsTheFormatSpellsIt) {
+  // prometheus-cpp's own serialisation of a NaN gauge, as the exporter uses it.
+  prometheus::MetricFamily family;
+  family.name = "ftel_test_gauge";
+  family.help = "h";
+  family.type = prometheus::MetricType::Gauge;
+  family.metric.emplace_back();
+  family.metric.back().gauge.value = std::nan("");
+  family.metric.back().label.push_back({"factory", "Nan"});
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, {family});
+  const std::string text = SpellNaN(out.str());
+  EXPECT_NE(text.find("ftel_test_gauge{factory=\"Nan\"} NaN\n"), std::string::npos) << text;
+  EXPECT_TRUE(ParseStrictly(text).errors.empty());
 }
 
 TEST(MetricsExposition, TheParserCatchesBadOutput) {
