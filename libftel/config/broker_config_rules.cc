@@ -46,7 +46,7 @@ void ApplyBrokerDefaults(const std::string& default_client_id, const std::string
   if (broker->keep_alive_s() == 0) broker->set_keep_alive_s(30);
   if (broker->connect_timeout_s() == 0) broker->set_connect_timeout_s(10);
   if (broker->reconnect_min_ms() == 0) broker->set_reconnect_min_ms(500);
-  if (broker->reconnect_max_ms() == 0) broker->set_reconnect_max_ms(30000);
+  if (broker->reconnect_max_ms() == 0) broker->set_reconnect_max_ms(5000);
   Resolve(config_dir, broker->mutable_password_file());
   Resolve(config_dir, broker->mutable_tls()->mutable_ca_file());
   Resolve(config_dir, broker->mutable_tls()->mutable_cert_file());

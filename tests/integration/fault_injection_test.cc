@@ -132,9 +132,12 @@ class FaultInjectionTest : public ::testing::Test {
 
   void StartAgent(
       const std::string& scenarios = "  - {id: PM-01, built: true}\n  - {id: PM-02, built: true}\n",
-      const std::string& spool_extra = "fsync: ALWAYS") {
-    const std::string config =
-        dir_.WriteFile("agent.yaml", Fill(kAgentConfig, scenarios, spool_extra));
+      const std::string& spool_extra = "fsync: ALWAYS", bool default_backoff = false) {
+    std::string text = Fill(kAgentConfig, scenarios, spool_extra);
+    if (default_backoff) {
+      text = absl::StrReplaceAll(text, {{", reconnect_min_ms: 100, reconnect_max_ms: 400", ""}});
+    }
+    const std::string config = dir_.WriteFile("agent.yaml", text);
     auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config}),
                                      dir_.path() + "/agent.log");
     ASSERT_TRUE(agent.ok()) << agent.status();
@@ -251,6 +254,39 @@ TEST_F(FaultInjectionTest, BrokerRestartLosesNothingAndCountsEachReportOnce) {
   EXPECT_EQ(d.delivered + d.left_in_spool, d.produced);
   EXPECT_EQ(d.lost(), 0);
   EXPECT_DOUBLE_EQ(factory->completeness().percent(), 100);
+}
+
+TEST_F(FaultInjectionTest, AfterABrokerOutageTheAgentIsBackAndDrainedWithinFifteenSeconds) {
+  // The agent keeps the default backoff (500 ms doubling to 5 s, jittered
+  // 0.5..1.5x); 20 s of outage take it to the cap, as a longer one would.
+  StartBroker();
+  StartAggregator();
+  StartAgent("  - {id: PM-01, built: true}\n", "fsync: ALWAYS", /*default_backoff=*/true);
+  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+  broker_->Stop();
+  ASSERT_TRUE(AgentLogged("broker connection lost")) << Logs();
+  absl::SleepFor(absl::Seconds(20));
+  ASSERT_TRUE(broker_->Restart().ok());
+  const absl::Time back = absl::Now();
+  StartRecorder();
+  ASSERT_TRUE(AgentLogged("spooled reports to send", absl::Seconds(20), 2)) << Logs();
+  const double reconnected_s = absl::ToDoubleSeconds(absl::Now() - back);
+  ASSERT_TRUE(WaitForDrain()) << Logs();
+  const double drained_s = absl::ToDoubleSeconds(absl::Now() - back);
+  std::printf(
+      "[fault] 20 s broker outage, default backoff: reconnected %.1f s and drained %.1f s "
+      "after the broker was back\n",
+      reconnected_s, drained_s);
+  EXPECT_LE(reconnected_s, 7.5 + 1.0) << "at most 1.5 x reconnect_max_ms, plus the connect";
+  EXPECT_LE(drained_s, 15.0);
+  Delivery d;
+  d.produced = StopAgent(&d.left_in_spool);
+  auto factory = WaitForReports(d.produced - d.left_in_spool);
+  ASSERT_TRUE(factory.has_value()) << Logs();
+  d.delivered = factory->reports();
+  d.duplicated = factory->duplicates();
+  d.Print("20 s broker outage");
+  EXPECT_EQ(d.lost(), 0);
 }
 
 TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
