@@ -146,9 +146,17 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_discarded_torn(spooled.discarded_torn);
   health->set_reconnects(connection_.connects() > 0 ? connection_.connects() - 1 : 0);
   health->set_dropped_unconfirmed(spooled.dropped_unconfirmed);
+  health->set_dropped_disk_full(spooled.dropped_disk_full);
   report.set_uncommitted_from(
       std::max(sessions_.back().first_sequence, spool_->acknowledged_through() + 1));
-  return spool_->Append(window.sequence, report.SerializeAsString());
+  absl::Status appended = spool_->Append(window.sequence, report.SerializeAsString());
+  if (const uint64_t disk_full = spool_->stats().dropped_disk_full;
+      disk_full > spooled.dropped_disk_full) {
+    LogWarning(absl::StrCat("disk full under the spool: dropped ",
+                            disk_full - spooled.dropped_disk_full, " oldest report(s), ", disk_full,
+                            " in total"));
+  }
+  return appended;
 }
 
 void AgentRuntime::OnCommit(const MqttMessage& message) {

@@ -170,6 +170,7 @@ absl::Status DiskSpool::ReadStateLocked() {
   stats_.dropped_expired = state->dropped_expired;
   stats_.discarded_corrupt = state->discarded_corrupt;
   stats_.discarded_torn = state->discarded_torn;
+  stats_.dropped_disk_full = state->dropped_disk_full;
   return absl::OkStatus();
 }
 
@@ -238,7 +239,13 @@ absl::Status DiskSpool::Recover() {
   }
   send_ = low_;
   last_sync_ms_ = clock_->NowMs();
-  return MaybePersistStateLocked(/*force=*/true);  // records damage found now
+  // Records damage found now. On a full disk the spool opens anyway: the
+  // state is written again later, and until then only duplicates are at
+  // stake, never a report.
+  if (absl::Status persisted = MaybePersistStateLocked(/*force=*/true); !persisted.ok()) {
+    if (persisted.code() != absl::StatusCode::kResourceExhausted) return persisted;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status DiskSpool::StartSegmentLocked(uint64_t first_id) {
@@ -253,13 +260,15 @@ absl::Status DiskSpool::StartSegmentLocked(uint64_t first_id) {
   return absl::OkStatus();
 }
 
-absl::Status DiskSpool::DropOldestSegmentLocked(bool expired) {
+absl::Status DiskSpool::DropOldestSegmentLocked(DropReason reason) {
   const Segment dropped = segments_.front();
   auto first = published_.lower_bound(dropped.first_id);
   auto last = published_.upper_bound(dropped.last_id);
   const uint64_t confirmed = std::min<uint64_t>(std::distance(first, last), dropped.pending);
   published_.erase(first, last);
-  (expired ? stats_.dropped_expired : stats_.dropped_full) += dropped.pending - confirmed;
+  (reason == DropReason::kExpired    ? stats_.dropped_expired
+   : reason == DropReason::kDiskFull ? stats_.dropped_disk_full
+                                     : stats_.dropped_full) += dropped.pending - confirmed;
   stats_.dropped_unconfirmed += confirmed;
   stats_.pending_records -= dropped.pending;
   inflight_.erase(inflight_.lower_bound(dropped.first_id), inflight_.upper_bound(dropped.last_id));
@@ -283,8 +292,24 @@ absl::Status DiskSpool::Append(uint64_t id, absl::string_view payload) {
   }
   const uint64_t record_size = kRecordHeaderBytes + payload.size();
   const int64_t now = clock_->NowMs();
-  RETURN_IF_ERROR(MakeRoomLocked(id, record_size, now));
-  RETURN_IF_ERROR(active_->Append(EncodeRecord(id, now, payload)));
+  const std::string record = EncodeRecord(id, now, payload);
+  for (;;) {
+    // MakeRoom may start a segment file, which a full disk refuses too.
+    absl::Status written = MakeRoomLocked(id, record_size, now);
+    if (written.ok()) written = active_->Append(record);
+    if (written.ok()) break;
+    // Never leave part of a record behind: the file is cut back to its last
+    // whole record, which is what the in-memory offsets say it holds.
+    RETURN_IF_ERROR(env_->Truncate(segments_.back().path, segments_.back().bytes));
+    if (written.code() != absl::StatusCode::kResourceExhausted) return written;
+    // A full disk is a full spool: the oldest reports make room, counted.
+    if (segments_.size() < 2) {
+      ++stats_.dropped_disk_full;  // this report: nowhere to keep it
+      (void)MaybePersistStateLocked(false);
+      return written;
+    }
+    RETURN_IF_ERROR(DropOldestSegmentLocked(DropReason::kDiskFull));
+  }
   unsynced_ = true;
   if (options_.fsync == v1::SpoolConfig::ALWAYS ||
       (options_.fsync == v1::SpoolConfig::BATCH &&
@@ -341,13 +366,13 @@ absl::Status DiskSpool::MakeRoomLocked(uint64_t id, uint64_t record_size, int64_
     RETURN_IF_ERROR(StartSegmentLocked(id));
   }
   while (segments_.size() > 1 && segments_.front().newest_ms < expired_before) {
-    RETURN_IF_ERROR(DropOldestSegmentLocked(/*expired=*/true));
+    RETURN_IF_ERROR(DropOldestSegmentLocked(DropReason::kExpired));
   }
   for (;;) {
     uint64_t total = record_size;
     for (const Segment& segment : segments_) total += segment.bytes;
     if (total <= options_.max_bytes || segments_.size() == 1) break;
-    RETURN_IF_ERROR(DropOldestSegmentLocked(/*expired=*/false));
+    RETURN_IF_ERROR(DropOldestSegmentLocked(DropReason::kFull));
   }
   return absl::OkStatus();
 }
@@ -483,6 +508,7 @@ absl::Status DiskSpool::MaybePersistStateLocked(bool force) {
   state.dropped_expired = stats_.dropped_expired;
   state.discarded_corrupt = stats_.discarded_corrupt;
   state.discarded_torn = stats_.discarded_torn;
+  state.dropped_disk_full = stats_.dropped_disk_full;
   if (state == persisted_) return absl::OkStatus();
   // Changed counts are written at once: they are rare and must survive.
   const bool counts_changed = !SameCounts(state, persisted_);

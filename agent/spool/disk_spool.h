@@ -118,7 +118,9 @@ class DiskSpool : public Spool {
   Segment* FindSegmentLocked(uint64_t name_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Segment* SegmentOfLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status StartSegmentLocked(uint64_t first_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status DropOldestSegmentLocked(bool expired) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  enum class DropReason { kFull, kExpired, kDiskFull };
+  // Drops the oldest segment; its pending records count under `reason`.
+  absl::Status DropOldestSegmentLocked(DropReason reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status MakeRoomLocked(uint64_t id, uint64_t record_size, int64_t now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Moves low_ past the acknowledged records. No disk writes; it reads only

@@ -59,6 +59,10 @@ struct SpoolStats {
   // life of the spool (kept across restarts).
   uint64_t dropped_full = 0;
   uint64_t dropped_expired = 0;
+  // Pending records dropped because the disk was full (a write failed with
+  // ENOSPC), and reports that could not be stored at all for it; over the
+  // life of the spool.
+  uint64_t dropped_disk_full = 0;
   // Uncommitted records dropped (full or too old) that the broker had
   // acknowledged: probably delivered, not counted above. Since the spool was
   // opened (a restart forgets which records the broker had).

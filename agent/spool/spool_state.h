@@ -33,11 +33,12 @@ struct SpoolStateFile {
   uint64_t dropped_expired = 0;
   uint64_t discarded_corrupt = 0;
   uint64_t discarded_torn = 0;
+  uint64_t dropped_disk_full = 0;
 
   std::string Encode() const;
   // Reads what Encode wrote, and what earlier agents wrote: a file with
   // only the watermark (before the counts were kept) has zero counts, and
-  // numbers after the fifth are ignored. DataLoss "not a spool state: '<text>'"
+  // numbers after the sixth are ignored. DataLoss "not a spool state: '<text>'"
   // for an empty file or a field that is not a decimal u64; the caller adds
   // the path.
   static absl::StatusOr<SpoolStateFile> Parse(absl::string_view text);

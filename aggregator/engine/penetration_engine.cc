@@ -121,7 +121,7 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     const v1::AgentHealth& health = node.latest.health();
     summary.set_agent_spool_pending(summary.agent_spool_pending() + health.spool_pending());
     summary.set_agent_dropped(summary.agent_dropped() + health.dropped_full() +
-                              health.dropped_expired());
+                              health.dropped_expired() + health.dropped_disk_full());
     summary.set_last_window_end_ms(
         std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
     facts.inventory.Add(node.latest.inventory());

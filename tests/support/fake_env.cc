@@ -13,6 +13,12 @@ class FakeWritableFile : public WritableFile {
     std::lock_guard<std::mutex> lock(env_->mu_);
     auto it = env_->files_.find(path_);
     if (it == env_->files_.end()) return absl::NotFoundError(path_ + ": removed");
+    const uint64_t free = env_->FreeBytesLocked();
+    if (data.size() > free) {
+      // As write(2) on a full disk: what fits is written, then ENOSPC.
+      it->second.data.append(data.data(), free);
+      return absl::ResourceExhaustedError(path_ + ": No space left on device");
+    }
     it->second.data.append(data.data(), data.size());
     return absl::OkStatus();
   }
@@ -103,11 +109,27 @@ absl::Status FakeEnv::CreateDirs(const std::string&) { return absl::OkStatus(); 
 
 absl::Status FakeEnv::WriteFileAtomically(const std::string& path, absl::string_view contents) {
   std::lock_guard<std::mutex> lock(mu_);
+  // The temporary is written whole before the rename frees the old file.
+  if (contents.size() > FreeBytesLocked()) {
+    return absl::ResourceExhaustedError(path + ".tmp: No space left on device");
+  }
   File& file = files_[path];
   file.data = std::string(contents);
   file.synced = file.data.size();
   ++syncs_;
   return absl::OkStatus();
+}
+
+void FakeEnv::SetCapacity(std::optional<uint64_t> bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  capacity_ = bytes;
+}
+
+uint64_t FakeEnv::FreeBytesLocked() const {
+  if (!capacity_.has_value()) return UINT64_MAX;
+  uint64_t used = 0;
+  for (const auto& [path, file] : files_) used += file.data.size();
+  return used >= *capacity_ ? 0 : *capacity_ - used;
 }
 
 absl::StatusOr<std::unique_ptr<FileLock>> FakeEnv::LockFile(const std::string& path) {

