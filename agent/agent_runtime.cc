@@ -101,6 +101,7 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
   // uncommitted is sent again: the broker's acknowledgement was not enough.
   ++generation_;
   awaiting_puback_ = 0;
+  connected_at_ms_ = clock_->NowMs();
   live_from_id_ = spool_->last_id() + 1;
   spool_->RewindUnacked();
   absl::Status announced = PublishAndWait(
@@ -170,7 +171,6 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
   }
   {
     absl::MutexLock lock(&commits_mu_);
-    commit_gap_ = false;
     for (const v1::SessionCommit& session : commit.sessions()) {
       uint64_t& through = commits_[session.session_id()];
       // Members of a group may lag each other: a commit never goes back.
@@ -178,7 +178,7 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
         through = session.through_sequence();
         commits_changed_ = true;
       }
-      commit_gap_ |= session.applied_above() > through;
+      applied_above_[session.session_id()] = session.applied_above();
     }
   }
   Wake();
@@ -189,20 +189,24 @@ void AgentRuntime::ApplyCommits(int64_t now_ms) {
   // is left alone; one that stands this long was lost on the way.
   constexpr int64_t kFirstGapWaitMs = 5000;
   constexpr int64_t kMaxGapWaitMs = 300000;
-  uint64_t through = 0;
-  bool changed;
   bool gap;
   {
     absl::MutexLock lock(&commits_mu_);
-    changed = commits_changed_;
-    commits_changed_ = false;
-    gap = commit_gap_;
-    if (changed) through = SpoolWatermarkFromCommits(sessions_, commits_);
-  }
-  if (changed && through > spool_->acknowledged_through()) {
-    spool_->Commit(through);
-    gap_since_ms_ = 0;  // it moved
-    gap_wait_ms_ = kFirstGapWaitMs;
+    if (commits_changed_) {
+      commits_changed_ = false;
+      // Committing may leave an older session with nothing held, which lets
+      // the next session's commit count: again until it stands still.
+      for (;;) {
+        const uint64_t held = spool_->acknowledged_through();
+        const uint64_t through = SpoolWatermarkFromCommits(sessions_, commits_, held + 1);
+        if (through <= held) break;
+        spool_->Commit(through);
+        gap_since_ms_ = 0;  // it moved
+        gap_wait_ms_ = kFirstGapWaitMs;
+        if (spool_->acknowledged_through() <= held) break;  // a read error: no progress
+      }
+    }
+    gap = CommitGapLocked(spool_->acknowledged_through() + 1);
   }
   if (!gap || !transport_->IsConnected()) {
     gap_since_ms_ = 0;
@@ -222,17 +226,36 @@ void AgentRuntime::ApplyCommits(int64_t now_ms) {
   gap_wait_ms_ = std::min(gap_wait_ms_ * 2, kMaxGapWaitMs);
 }
 
+bool AgentRuntime::CommitGapLocked(uint64_t held_from) const {
+  // Only a gap in a session whose reports the spool still holds can be
+  // filled by sending again; one in a session it no longer holds (or never
+  // knew) would have it send forever.
+  for (size_t i = 0; i < sessions_.size(); ++i) {
+    const bool last = i + 1 == sessions_.size();
+    const uint64_t session_end = last ? UINT64_MAX : sessions_[i + 1].first_sequence - 1;
+    if (session_end < held_from) continue;
+    auto through = commits_.find(sessions_[i].session_id);
+    auto above = applied_above_.find(sessions_[i].session_id);
+    if (through != commits_.end() && above != applied_above_.end() &&
+        above->second > through->second) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void AgentRuntime::WarnIfCommitsLag(int64_t now_ms) {
   constexpr int64_t kLagMs = 120 * 1000;
   constexpr int64_t kEveryMs = 600 * 1000;
   const SpoolStats spooled = spool_->stats();
   if (!transport_->IsConnected() || spooled.oldest_pending_ms == 0) return;
-  const int64_t age_ms = now_ms - spooled.oldest_pending_ms;
+  // Counted from the connection: what waited out an outage is not late yet.
+  const int64_t age_ms = now_ms - std::max(spooled.oldest_pending_ms, connected_at_ms_);
   if (age_ms < kLagMs + 2 * loaded_.config.publish_interval_ms()) return;
   if (last_lag_warning_ms_ != 0 && now_ms - last_lag_warning_ms_ < kEveryMs) return;
   last_lag_warning_ms_ = now_ms;
   LogWarning(absl::StrCat(spooled.pending_records, " report(s) uncommitted, the oldest for ",
-                          age_ms / 1000, " s, while connected: is an aggregator running, and may ",
+                          age_ms / 1000, " s since connecting: is an aggregator running, and may ",
                           "this node publish its reports (broker ACL)?"));
 }
 

@@ -80,6 +80,8 @@ class AgentRuntime {
   // Warns, at most every 10 minutes, when reports stay uncommitted while
   // connected: no aggregator, or the broker drops them (an ACL denial).
   void WarnIfCommitsLag(int64_t now_ms);
+  // Whether a commit shows a gap in reports this agent still holds.
+  bool CommitGapLocked(uint64_t held_from) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(commits_mu_);
   void Wake() ABSL_LOCKS_EXCLUDED(wake_mu_);
   // Sleeps up to `ms`, or until woken.
   void SleepUnlessWoken(int64_t ms) ABSL_LOCKS_EXCLUDED(wake_mu_);
@@ -107,13 +109,15 @@ class AgentRuntime {
   std::atomic<int64_t> awaiting_puback_{0};
   std::atomic<uint64_t> generation_{0};
   int64_t last_lag_warning_ms_ = 0;
+  int64_t connected_at_ms_ = 0;
 
   // The highest through_sequence committed per session, from the commits.
   absl::Mutex commits_mu_;
   std::map<uint64_t, uint64_t> commits_ ABSL_GUARDED_BY(commits_mu_);
   bool commits_changed_ ABSL_GUARDED_BY(commits_mu_) = false;
-  // Whether the newest commit shows a gap (applied_above past through).
-  bool commit_gap_ ABSL_GUARDED_BY(commits_mu_) = false;
+  // Per session, the newest commit's applied_above: past through_sequence,
+  // it shows a gap.
+  std::map<uint64_t, uint64_t> applied_above_ ABSL_GUARDED_BY(commits_mu_);
   // Loop thread: since when the watermark stood still with a gap, and how
   // long to let it stand before sending the uncommitted reports again.
   int64_t gap_since_ms_ = 0;

@@ -76,7 +76,8 @@ absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std
 }
 
 uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
-                                   const std::map<uint64_t, uint64_t>& commits) {
+                                   const std::map<uint64_t, uint64_t>& commits,
+                                   uint64_t held_from) {
   if (starts.empty()) return 0;
   uint64_t watermark = starts.front().first_sequence - 1;
   for (size_t i = 0; i < starts.size(); ++i) {
@@ -84,7 +85,11 @@ uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
     const uint64_t through = found == commits.end() ? 0 : found->second;
     const bool last = i + 1 == starts.size();
     const uint64_t session_end = last ? UINT64_MAX : starts[i + 1].first_sequence - 1;
-    if (session_end < starts[i].first_sequence) continue;      // a session with no report
+    if (session_end < starts[i].first_sequence) continue;  // a session with no report
+    if (!last && session_end < held_from) {
+      watermark = session_end;  // nothing of it left in the spool
+      continue;
+    }
     if (through < starts[i].first_sequence) return watermark;  // nothing of it yet
     watermark = std::min(through, session_end);
     if (watermark < session_end) return watermark;  // not to its end: later ones wait

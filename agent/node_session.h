@@ -54,9 +54,12 @@ absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std
 // The highest spool id such that it and every id below are committed, from
 // the aggregator's commits (through_sequence per session): a session's
 // commit counts only up to the next session's first id, and an older
-// session that is not committed to its end holds back the newer ones.
+// session that is not committed to its end holds back the newer ones,
+// unless the spool holds none of its reports any more (every id from
+// `held_from`, the spool's first uncommitted id, lies beyond it): an id it
+// never held (reserved after a torn write) must not stall the spool.
 uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
-                                   const std::map<uint64_t, uint64_t>& commits);
+                                   const std::map<uint64_t, uint64_t>& commits, uint64_t held_from);
 
 }  // namespace ftel
 

@@ -119,6 +119,7 @@ void AggregatorService::Process(const MqttMessage& message) {
   switch (input.kind) {
     case ValidationResult::Kind::kRejected:
       Reject(input.rejection, message.topic, input.detail);
+      if (input.settles) state_.SettleRejected(input.report);
       return;
     case ValidationResult::Kind::kStatusCleared:
     case ValidationResult::Kind::kOwnClusterDelta:

@@ -136,7 +136,10 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
   if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.Report", &report, &result)) {
     return result;
   }
-  if (!CheckReport(report, now_ms, &result)) return result;
+  if (!CheckReport(report, now_ms, &result)) {
+    result.settles = true;
+    return result;
+  }
   result.kind = ValidationResult::Kind::kReport;
   return result;
 }

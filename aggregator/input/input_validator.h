@@ -60,6 +60,10 @@ struct ValidationResult {
   Kind kind = Kind::kRejected;
   Rejection rejection = Rejection::kUndecodable;
   std::string detail;  // for kRejected: what exactly was wrong
+  // For kRejected: the report decoded and is about the node its topic names,
+  // so its (session, sequence) is settled (committed, never counted): the
+  // agent sending it again would not make it valid.
+  bool settles = false;
   v1::Report report;
   v1::NodeStatus status;
   v1::ClusterDelta delta;

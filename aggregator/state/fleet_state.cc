@@ -57,6 +57,16 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   return ReportOutcome::kAccepted;
 }
 
+void FleetState::SettleRejected(const v1::Report& report) {
+  const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
+  NodeRecord& node = nodes_[node_key];
+  if (!node.has_report && !node.status_seen) node.identity = report.identity();
+  if (node.commits.Processed(report.session_id(), report.sequence(), report.uncommitted_from(),
+                             report.window_end_ms())) {
+    changed_.insert(node_key);  // saved, so that the commit can go out
+  }
+}
+
 void FleetState::ApplyStatus(const v1::NodeStatus& status) {
   const NodeKey node_key{status.identity().factory_id(), status.identity().node_id()};
   NodeRecord& node = nodes_[node_key];

@@ -70,6 +70,9 @@ class FleetState {
   // Takes the report: its work units are summed into the window, and the
   // rest is kept as the node's newest report when it is the newest.
   ReportOutcome ApplyReport(v1::Report report);
+  // Settles a report that was rejected for its content: it counts for the
+  // node's commits (the agent may delete it), never for its figures.
+  void SettleRejected(const v1::Report& report);
   // Ignores a status older (by started_at) than the one already held.
   void ApplyStatus(const v1::NodeStatus& status);
 

@@ -42,6 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case ftel::ValidationResult::Kind::kStatus:
       state->ApplyStatus(result.status);
       break;
+    case ftel::ValidationResult::Kind::kRejected:
+      if (result.settles) state->SettleRejected(result.report);
+      break;
     case ftel::ValidationResult::Kind::kClusterDelta:
       for (const auto& node : result.delta.nodes()) state->MergeDelta(node);
       break;

@@ -217,6 +217,16 @@ TEST(AggregatorServiceCommits, CommitsGoOutOnlyForWhatTheStoreSaved) {
   EXPECT_EQ(commits_of().back().sessions(0).through_sequence(), 1u) << "2 is missing";
   transport.Deliver(report(2));
   ASSERT_TRUE(wait_for([&] { return commits_of().back().sessions(0).through_sequence() == 3; }));
+  // A report rejected for its content is settled: sending it again would not
+  // make it valid, so it must not hold the commit back.
+  v1::Report bad = AggregatorServiceTest::GoodReport(4);
+  bad.set_uncommitted_from(1);
+  bad.mutable_scenarios(0)->set_built(false);  // AI on an unbuilt scenario
+  transport.Deliver(MqttMessage{"ftel/v1/node/f1/n1/report", bad.SerializeAsString(), 1, false});
+  transport.Deliver(report(5));
+  ASSERT_TRUE(wait_for([&] { return commits_of().back().sessions(0).through_sequence() == 5; }));
+  EXPECT_EQ(service.stats().rejected.at("inconsistent_counts"), 1u);
+  EXPECT_EQ(service.stats().reports, 4u) << "settled, not counted";
   // What the commit says is on disk: a restarted aggregator knows it.
   stop.Request();
   run.join();
@@ -224,7 +234,7 @@ TEST(AggregatorServiceCommits, CommitsGoOutOnlyForWhatTheStoreSaved) {
   ASSERT_TRUE((*store)->Load(&restored).ok());
   const NodeRecord& node = restored.nodes().at({"f1", "n1"});
   ASSERT_EQ(node.commits.Commits().size(), 1u);
-  EXPECT_EQ(node.commits.Commits()[0].through_sequence(), 3u);
+  EXPECT_EQ(node.commits.Commits()[0].through_sequence(), 5u);
 }
 
 TEST_F(AggregatorServiceTest, StaleFactoriesAreCountedAndLeftOutOfTheFreshFigures) {

@@ -41,28 +41,38 @@ TEST(SessionStarts, ADamagedFileNamesItsLine) {
 }
 
 TEST(SpoolWatermarkFromCommits, OneSessionIsItsCommit) {
-  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {}), 0u);
-  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xa, 17}}), 17u);
-  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xb, 17}}), 0u) << "another node's session";
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {}, 1), 0u);
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xa, 17}}, 1), 17u);
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}}, {{0xb, 17}}, 1), 0u) << "another node's session";
 }
 
 TEST(SpoolWatermarkFromCommits, AnOlderSessionHoldsBackTheNewerOnes) {
   // Session a owns ids 1..10, b 11..20, c 21 on.
   const std::vector<SessionStart> starts = {{0xa, 1}, {0xb, 11}, {0xc, 21}};
-  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 7}, {0xb, 20}, {0xc, 30}}), 7u);
-  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xb, 20}, {0xc, 30}}), 0u)
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 7}, {0xb, 20}, {0xc, 30}}, 1), 7u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xb, 20}, {0xc, 30}}, 1), 0u)
       << "b's commit says nothing of a's reports";
   // a was committed past its end (published before an unclean stop cut
   // them from the disk): it counts to its end only.
-  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 15}, {0xb, 14}}), 14u);
-  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}, {0xc, 25}}), 25u);
-  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}}), 20u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 15}, {0xb, 14}}, 1), 14u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}, {0xc, 25}}, 1), 25u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 10}, {0xb, 20}}, 1), 20u);
 }
 
 TEST(SpoolWatermarkFromCommits, ASessionWithNoReportIsSteppedOver) {
   // b started at 11 and stopped before its first report; c took 11 on.
-  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}, {0xb, 11}, {0xc, 11}}, {{0xa, 10}, {0xc, 14}}),
+  EXPECT_EQ(SpoolWatermarkFromCommits({{0xa, 1}, {0xb, 11}, {0xc, 11}}, {{0xa, 10}, {0xc, 14}}, 1),
             14u);
+}
+
+TEST(SpoolWatermarkFromCommits, AnIdTheSpoolNeverHeldDoesNotStallIt) {
+  // a owns 1..12, but 12 was reserved after a torn write and never written:
+  // a's commit stops at 11, and the spool's first uncommitted id is 13.
+  const std::vector<SessionStart> starts = {{0xa, 1}, {0xb, 13}};
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 11}, {0xb, 20}}, 1), 11u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 11}, {0xb, 20}}, 13), 20u);
+  EXPECT_EQ(SpoolWatermarkFromCommits(starts, {{0xa, 11}}, 13), 12u)
+      << "b has no commit yet: nothing of it is committed";
 }
 
 }  // namespace
