@@ -5,6 +5,9 @@
 // message from the same client arrives while the forbidden one never does.
 //
 // The last test covers the aggregator's own check that a payload's identity equals its topic.
+#include <signal.h>
+
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +31,7 @@
 #include "tests/integration/cell_agent_config.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
+#include "tests/support/log_numbers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/topic_recorder.h"
 
@@ -296,6 +300,44 @@ TEST_F(BrokerAclTest, AnonymousClientIsRefused) {
   EXPECT_FALSE(status.ok()) << "the base config's allow_anonymous true was not overridden\n"
                             << Logs();
   EXPECT_THAT(std::string(status.message()), HasSubstr(broker_->uri()));
+}
+
+// With MQTT 3.1.1 the broker acknowledges a publish its ACL forbids and drops
+// it. Such reports must stay in the agent's spool, uncommitted, not vanish.
+TEST_F(BrokerAclTest, ReportsTheBrokerDropsStayInTheSpool) {
+  LoggedInObserver aggregator;
+  ASSERT_NO_FATAL_FAILURE(WatchAsAggregator(aggregator));
+  // Agent alpha logs in as beta, whose ACL covers only beta's topics.
+  const std::string password_file =
+      dir_.WriteFile("beta.password", absl::StrCat(kBetaPassword, "\n"));
+  const std::string config_path = dir_.WriteFile(
+      "alpha-as-beta.yaml",
+      absl::StrReplaceAll(kAgentConfig,
+                          {{"URI", broker_->uri()},
+                           {"username: alpha.edge-1", "username: beta.edge-1"},
+                           {"PASSWORD_FILE", password_file},
+                           {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
+  auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config_path}),
+                                   dir_.path() + "/agent.log");
+  ASSERT_TRUE(agent.ok()) << agent.status();
+  agent_ = *std::move(agent);
+  ASSERT_TRUE(
+      Eventually([&] { return agent_->Log().find("connected to") != std::string::npos; }, kWait))
+      << Logs();
+  absl::SleepFor(absl::Seconds(2));  // about ten windows, each acknowledged and dropped
+  agent_->Signal(SIGTERM);
+  ASSERT_EQ(agent_->WaitForExit(absl::Seconds(15)), std::optional<int>(0)) << Logs();
+  const std::string log = agent_->Log();
+  const uint64_t acknowledged = NumberBefore(log, " acknowledged");
+  const uint64_t left = NumberBefore(log, " left in the spool");
+  std::printf(
+      "[fault] ACL drops every report: acknowledged=%llu delivered=%zu left_in_spool=%llu\n",
+      static_cast<unsigned long long>(acknowledged),
+      aggregator.On("ftel/v1/node/alpha/edge-1/report").size(),
+      static_cast<unsigned long long>(left));
+  EXPECT_TRUE(aggregator.On("ftel/v1/node/alpha/edge-1/report").empty()) << "the ACL works";
+  EXPECT_GE(acknowledged, 5u) << log;
+  EXPECT_GE(left, acknowledged) << "acknowledged by the broker, yet kept: nothing committed it";
 }
 
 TEST_F(BrokerAclTest, RealAgentWithCredentialsReports) {

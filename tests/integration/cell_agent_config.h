@@ -9,7 +9,8 @@
 namespace ftel {
 
 // PO-05 (AI, 42 inferences per window, model vision-v1) and PO-06 built; one
-// work unit cell-1: PBT 60, APT 54, PRU 2, PQ 25, GQ 24; 5 terminals, 1 AI-capable.
+// work unit cell-1: PBT 0.06 s, APT 0.054 s, PRU 0.002 s, PQ 25, GQ 24 (times within the
+// 200 ms window); 5 terminals, 1 AI-capable.
 inline std::string CellAgentConfig(const std::string& broker_identity_and_spool) {
   return broker_identity_and_spool + R"(publish_interval_ms: 200
 catalogue_path: CATALOGUE

@@ -21,6 +21,7 @@
 #include "libftel/schema/scenario_catalogue.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
+#include "tests/support/log_numbers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/topic_recorder.h"
 
@@ -60,27 +61,6 @@ http_listen: 'off'
 std::string PersistentBrokerConfig(const TempDir& dir) {
   return absl::StrCat("persistence true\npersistence_location ", dir.path(),
                       "/\nautosave_interval 1\nmax_queued_messages 100000\n");
-}
-
-// The number before `suffix` (or after `prefix`) in the agent's last log
-// line holding it, e.g. "last sequence 42" or "3 left in the spool".
-uint64_t NumberAfter(const std::string& log, const std::string& prefix) {
-  const size_t at = log.rfind(prefix);
-  uint64_t number = 0;
-  if (at != std::string::npos) {
-    const std::string rest = log.substr(at + prefix.size());
-    (void)absl::SimpleAtoi(rest.substr(0, rest.find_first_not_of("0123456789")), &number);
-  }
-  return number;
-}
-
-uint64_t NumberBefore(const std::string& log, const std::string& suffix) {
-  const size_t at = log.rfind(suffix);
-  if (at == std::string::npos) return 0;
-  const size_t start = log.find_last_not_of("0123456789", at - 1) + 1;
-  uint64_t number = 0;
-  (void)absl::SimpleAtoi(log.substr(start, at - start), &number);
-  return number;
 }
 
 struct Delivery {
@@ -132,8 +112,10 @@ class FaultInjectionTest : public ::testing::Test {
 
   void StartAgent(
       const std::string& scenarios = "  - {id: PM-01, built: true}\n  - {id: PM-02, built: true}\n",
-      const std::string& spool_extra = "fsync: ALWAYS", bool default_backoff = false) {
+      const std::string& spool_extra = "fsync: ALWAYS", bool default_backoff = false,
+      const std::string& broker_uri = "") {
     std::string text = Fill(kAgentConfig, scenarios, spool_extra);
+    if (!broker_uri.empty()) text = absl::StrReplaceAll(text, {{broker_uri_, broker_uri}});
     if (default_backoff) {
       text = absl::StrReplaceAll(text, {{", reconnect_min_ms: 100, reconnect_max_ms: 400", ""}});
     }
@@ -287,6 +269,56 @@ TEST_F(FaultInjectionTest, AfterABrokerOutageTheAgentIsBackAndDrainedWithinFifte
   d.duplicated = factory->duplicates();
   d.Print("20 s broker outage");
   EXPECT_EQ(d.lost(), 0);
+}
+
+// The usual plant topology: agents talk to a factory broker, which bridges
+// reports up to the central broker (and commits down); the aggregator runs
+// at the centre. The central broker is killed, then the aggregator.
+TEST_F(FaultInjectionTest, ThroughAFactoryBridgeKillingTheCentreLosesNothing) {
+  StartBroker();  // the central broker, at broker_uri_
+  StartAggregator();
+  const int factory_port = FreeLoopbackPort();
+  auto factory = BrokerProcess::Start(
+      dir_,
+      absl::StrCat("persistence true\npersistence_location ", dir_.path(),
+                   "/\npersistence_file factory.db\nautosave_interval 1\n"
+                   "max_queued_messages 100000\n"
+                   "connection central\naddress 127.0.0.1:",
+                   broker_port_,
+                   "\ncleansession false\nrestart_timeout 1 2\n"
+                   "topic ftel/v1/node/# out 1\ntopic ftel/v1/commit/# in 1\n"),
+      factory_port);
+  ASSERT_TRUE(factory.ok()) << factory.status();
+  StartAgent("  - {id: PM-01, built: true}\n", "fsync: ALWAYS", false,
+             absl::StrCat("tcp://127.0.0.1:", factory_port));
+  ASSERT_TRUE(WaitForReports(5).has_value()) << Logs();
+
+  broker_->Kill();
+  absl::SleepFor(absl::Milliseconds(1500));  // the factory broker queues meanwhile
+  ASSERT_TRUE(broker_->Restart().ok());
+  StartRecorder();
+  uint64_t seen = 0;
+  ASSERT_TRUE(Eventually([&] {
+    auto f = Factory();
+    seen = f.has_value() ? f->reports() : 0;
+    return seen > 10;
+  })) << Logs();
+  aggregator_->Signal(SIGKILL);
+  ASSERT_TRUE(aggregator_->WaitForExit(absl::Seconds(5)).has_value());
+  absl::SleepFor(absl::Milliseconds(700));
+  ASSERT_NO_FATAL_FAILURE(StartAggregator());
+
+  ASSERT_TRUE(WaitForDrain()) << Logs() << "\nfactory broker:\n" << (*factory)->process().Log();
+  Delivery d;
+  d.produced = StopAgent(&d.left_in_spool);
+  auto result = WaitForReports(d.produced - d.left_in_spool);
+  ASSERT_TRUE(result.has_value()) << Logs();
+  d.delivered = result->reports();
+  d.duplicated = result->duplicates();
+  d.Print("factory bridge, central broker and aggregator killed");
+  EXPECT_EQ(d.delivered + d.left_in_spool, d.produced) << Logs();
+  EXPECT_EQ(d.lost(), 0);
+  EXPECT_LE(result->completeness().percent(), 100);
 }
 
 TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {

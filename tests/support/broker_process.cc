@@ -72,6 +72,13 @@ void BrokerProcess::Stop() {
   process_.reset();
 }
 
+void BrokerProcess::Kill() {
+  if (process_ == nullptr) return;
+  process_->Signal(SIGKILL);
+  process_->WaitForExit(absl::Seconds(10));
+  process_.reset();
+}
+
 absl::Status BrokerProcess::Restart() {
   Stop();
   auto process = ChildProcess::Start({FTEL_MOSQUITTO_BIN, "-c", config_path_}, log_path_);

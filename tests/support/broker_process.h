@@ -36,6 +36,8 @@ class BrokerProcess {
 
   // Stops the broker (SIGTERM, so a persistent one saves its database).
   void Stop();
+  // Kills it (SIGKILL): what it had not saved yet is gone.
+  void Kill();
   // Starts it again with the same config and port.
   absl::Status Restart();
 
