@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "agent/window_scheduler.h"
 #include "ftel/v1/commit.pb.h"
 #include "libftel/mqtt/connect_options.h"
 #include "libftel/platform/log.h"
@@ -119,6 +120,7 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
 
 absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   v1::Report report = sampler_->Sample(window, session_id_);
+  if (window.clock_stepped) report.set_clock_stepped(true);
   ++counters_.sampled;
   // Room is made first, so that the report's health counts what its own
   // arrival pushed out. The slack covers the health fields themselves.
@@ -298,50 +300,53 @@ void AgentRuntime::Pump() {
 }
 
 absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
-  const int64_t interval_ms = loaded_.config.publish_interval_ms();
-  int64_t window_start = clock_->NowMs();
-  int64_t next_tick = window_start + interval_ms;
+  // Windows and timers run on the monotonic clock; reports are stamped with
+  // the wall clock (docs/design.md decision 11).
+  WindowScheduler windows(loaded_.config.publish_interval_ms(), clock_->NowMs(),
+                          clock_->MonotonicMs());
   uint64_t sequence = spool_->last_id();
   int64_t next_tidy_ms = 0;
 
   while (!stop.requested()) {
     const bool connected = connection_.Maintain();
-    const int64_t now = clock_->NowMs();
-    if (now >= next_tick) {
-      // Windows stay contiguous: after a stall of more than a window (a
-      // suspended box, a slow connect) one longer window covers the time
-      // instead of a burst of empty ones or a gap.
-      const int64_t window_end = now >= next_tick + interval_ms ? now : next_tick;
-      absl::Status sampled = SampleWindow(ReportWindow{window_start, window_end, ++sequence});
+    // A loop that fell behind (a slow connect) catches up window by window.
+    while (std::optional<WindowScheduler::Window> closed =
+               windows.Poll(clock_->NowMs(), clock_->MonotonicMs())) {
+      if (closed->clock_stepped) {
+        LogWarning(absl::StrCat("the wall clock stepped by ", closed->step_ms / 1000.0,
+                                " s: the window closes at the step and is flagged"));
+      }
+      absl::Status sampled = SampleWindow(
+          ReportWindow{closed->start_ms, closed->end_ms, ++sequence, closed->clock_stepped});
       if (!sampled.ok()) LogError(absl::StrCat("spool append: ", sampled.message()));
-      window_start = window_end;
-      next_tick = window_end + interval_ms;
     }
-    ApplyCommits(now);
+    const int64_t now = clock_->NowMs();
+    const int64_t monotonic_now = clock_->MonotonicMs();
+    ApplyCommits(monotonic_now);
     Pump();
-    if (now >= next_tidy_ms) {
+    if (monotonic_now >= next_tidy_ms) {
       if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
         LogError(absl::StrCat("spool: ", tidied.message()));
       }
       WarnIfCommitsLag(now);
-      next_tidy_ms = now + kTidyEveryMs;
+      next_tidy_ms = monotonic_now + kTidyEveryMs;
     }
-    int64_t wake_at = next_tick;
+    int64_t wake_at = windows.next_close_monotonic_ms();
     if (!connected) wake_at = std::min(wake_at, connection_.next_attempt_ms());
-    const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->NowMs(), 0, kMaxSleepMs);
+    const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->MonotonicMs(), 0, kMaxSleepMs);
     SleepUnlessWoken(sleep_ms);
   }
 
   // A clean stop first gives what is in flight or spooled a moment to be
   // committed; the rest stays in the spool for the next start.
-  const int64_t drain_until = clock_->NowMs() + kDrainOnStopMs;
+  const int64_t drain_until = clock_->MonotonicMs() + kDrainOnStopMs;
   while (transport_->IsConnected() && spool_->stats().pending_records > 0 &&
-         clock_->NowMs() < drain_until) {
-    ApplyCommits(clock_->NowMs());
+         clock_->MonotonicMs() < drain_until) {
+    ApplyCommits(clock_->MonotonicMs());
     Pump();
     SleepUnlessWoken(50);
   }
-  ApplyCommits(clock_->NowMs());
+  ApplyCommits(clock_->MonotonicMs());
   if (transport_->IsConnected()) {
     absl::Status said = PublishAndWait(
         *transport_,

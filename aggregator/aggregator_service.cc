@@ -61,8 +61,8 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     ShareLocalWindows();
     SaveChangedNodes();
     if (publisher_.TakeFailures()) dirty_ = true;
-    if (connected && RecomputeDue(clock_->NowMs())) Recompute();  // -> publish -> history
-    last_loop_ms_ = clock_->NowMs();
+    if (connected && RecomputeDue(clock_->MonotonicMs())) Recompute();  // -> publish -> history
+    last_loop_ms_ = clock_->MonotonicMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
   }
   // Apply, share and save what was taken; then stop taking messages and
@@ -239,7 +239,7 @@ void AggregatorService::Recompute() {
     }
   }
   dirty_ = false;
-  last_recompute_ms_ = now_ms;
+  last_recompute_ms_ = clock_->MonotonicMs();
   AggregatorStats now;
   {
     absl::MutexLock lock(&stats_mu_);
@@ -275,7 +275,7 @@ MetricsSnapshot AggregatorService::Snapshot() const {
 
 bool AggregatorService::Healthy(std::string* detail) const {
   const bool connected = transport_->IsConnected();
-  const int64_t since_loop_ms = clock_->NowMs() - last_loop_ms_.load();
+  const int64_t since_loop_ms = clock_->MonotonicMs() - last_loop_ms_.load();
   const bool turning = last_loop_ms_.load() != 0 && since_loop_ms < 10000;
   *detail = absl::StrCat("{\"broker_connected\":", connected ? "true" : "false",
                          ",\"ms_since_last_loop\":", since_loop_ms, "}");

@@ -106,6 +106,7 @@ class AggregatorService {
 
   // Processing thread only.
   bool dirty_ = false;
+  // Monotonic ms: a step of the wall clock must not stall the loop's timers.
   int64_t last_recompute_ms_ = 0;
   double processing_lag_s_ = 0;
   // For the metrics and the health endpoint.

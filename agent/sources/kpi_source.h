@@ -26,6 +26,8 @@ struct ReportWindow {
   int64_t start_ms = 0;
   int64_t end_ms = 0;
   uint64_t sequence = 0;
+  // Closed early by a step of the wall clock (WindowScheduler).
+  bool clock_stepped = false;
 };
 
 // What the config binds to one source.

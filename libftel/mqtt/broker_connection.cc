@@ -25,14 +25,16 @@ BrokerConnection::BrokerConnection(const v1::BrokerConfig& broker, MqttTransport
 bool BrokerConnection::Maintain() {
   // The first attempt after a loss waits too: a broker that drops us the
   // moment we connect must not be hammered.
-  if (lost_.exchange(false)) next_attempt_ms_ = clock_->NowMs() + backoff_.NextDelayMs();
+  // Timers run on the monotonic clock: a step of the wall clock must not
+  // postpone a reconnect by the size of the step.
+  if (lost_.exchange(false)) next_attempt_ms_ = clock_->MonotonicMs() + backoff_.NextDelayMs();
   if (transport_->IsConnected()) return true;
-  if (clock_->NowMs() < next_attempt_ms_) return false;
+  if (clock_->MonotonicMs() < next_attempt_ms_) return false;
   if (Attempt()) {
     backoff_.Reset();
     return true;
   }
-  next_attempt_ms_ = clock_->NowMs() + backoff_.NextDelayMs();
+  next_attempt_ms_ = clock_->MonotonicMs() + backoff_.NextDelayMs();
   return false;
 }
 

@@ -57,8 +57,8 @@ class BrokerConnection {
   // Makes one connection attempt if disconnected and the backoff has run
   // out. Returns whether the transport is connected afterwards.
   bool Maintain();
-  // When the next attempt is due, in the clock's milliseconds; only
-  // meaningful while disconnected.
+  // When the next attempt is due, on the clock's monotonic milliseconds;
+  // only meaningful while disconnected.
   int64_t next_attempt_ms() const { return next_attempt_ms_; }
   // Successful connections so far (the first one included).
   uint64_t connects() const { return connects_; }
