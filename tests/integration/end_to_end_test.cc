@@ -228,6 +228,17 @@ TEST_F(EndToEndTest, DecodePrintsEveryMessageAsJson) {
   EXPECT_THAT(out, HasSubstr("\"type\":\"ftel.v1.Report\""));
   EXPECT_THAT(out, HasSubstr("\"catalogue_id\":\"PO-05\""));
 
+  // The aggregator's retained commit to the node decodes too.
+  auto commit =
+      ChildProcess::Start({FTEL_FTELCTL_BIN, "decode", "--broker", broker_->uri(), "--topic",
+                           "ftel/v1/commit/alpha/edge-1", "--count", "1", "--timeout-s", "20"},
+                          dir_.path() + "/decode-commit.log");
+  ASSERT_TRUE(commit.ok());
+  EXPECT_EQ((*commit)->WaitForExit(absl::Seconds(25)), std::optional<int>(0));
+  EXPECT_THAT((*commit)->Log(), HasSubstr("\"retained\":true,\"type\":\"ftel.v1.NodeCommit\","
+                                          "\"payload\":{\"schema_version\":1"));
+  EXPECT_THAT((*commit)->Log(), HasSubstr("\"through_sequence\":"));
+
   // The binary results decode to the same JSON schema.
   auto binary = ChildProcess::Start(
       ProgramCommand(FTEL_FTELCTL_BIN,

@@ -5,6 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ftel/v1/aggregator_state.pb.h"
+#include "ftel/v1/commit.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
 #include "ftel/v1/summary.pb.h"
@@ -19,52 +21,52 @@ namespace {
 
 std::string RootOf(const std::string& topic) { return topic.substr(0, topic.find('/')); }
 
+// The line for a binary protobuf payload: null when empty (a cleared
+// retained topic), described when it does not decode.
+std::string BinaryLine(const std::string& head, std::unique_ptr<google::protobuf::Message> decoded,
+                       const std::string& payload) {
+  const std::string type =
+      absl::StrCat(",\"type\":\"", decoded->GetDescriptor()->full_name(), "\"");
+  if (payload.empty()) return absl::StrCat(head, type, ",\"payload\":null}");
+  if (!decoded->ParseFromString(payload)) {
+    return absl::StrCat(head, type, ",\"error\":\"undecodable\",\"bytes\":", payload.size(), "}");
+  }
+  return absl::StrCat(head, type, ",\"payload\":", ToJson(*decoded), "}");
+}
+
 // The JSON line for one message; payloads that do not decode are described,
 // not dropped, so that bad input is visible.
 std::string DecodeLine(const MqttMessage& message) {
   const std::string head = absl::StrCat("{\"topic\":", JsonQuote(message.topic),
                                         ",\"retained\":", message.retained ? "true" : "false");
-  std::optional<NodeTopic> node = TopicScheme(RootOf(message.topic)).ParseNodeTopic(message.topic);
-  if (node.has_value()) {
-    std::unique_ptr<google::protobuf::Message> decoded;
+  const std::string& topic = message.topic;
+  if (std::optional<NodeTopic> node = TopicScheme(RootOf(topic)).ParseNodeTopic(topic)) {
     if (node->kind == NodeTopicKind::kReport) {
-      decoded = std::make_unique<v1::Report>();
-    } else {
-      decoded = std::make_unique<v1::NodeStatus>();
+      return BinaryLine(head, std::make_unique<v1::Report>(), message.payload);
     }
-    const std::string type = decoded->GetDescriptor()->full_name();
-    if (message.payload.empty()) {
-      return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":null}");
-    }
-    if (!decoded->ParseFromString(message.payload)) {
-      return absl::StrCat(head, ",\"type\":\"", type,
-                          "\",\"error\":\"undecodable\",\"bytes\":", message.payload.size(), "}");
-    }
-    return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":", ToJson(*decoded), "}");
+    return BinaryLine(head, std::make_unique<v1::NodeStatus>(), message.payload);
   }
-  if (message.topic.find("/v1/rates-pb/") != std::string::npos) {
-    std::unique_ptr<google::protobuf::Message> decoded;
-    if (message.topic.find("/rates-pb/factory/") != std::string::npos) {
-      decoded = std::make_unique<v1::FactorySummary>();
-    } else {
-      decoded = std::make_unique<v1::GroupSummary>();
-    }
-    const std::string type = decoded->GetDescriptor()->full_name();
-    if (message.payload.empty() || !decoded->ParseFromString(message.payload)) {
-      return absl::StrCat(head, ",\"type\":\"", type,
-                          "\",\"error\":\"undecodable\",\"bytes\":", message.payload.size(), "}");
-    }
-    return absl::StrCat(head, ",\"type\":\"", type, "\",\"payload\":", ToJson(*decoded), "}");
+  if (topic.find("/v1/rates-pb/factory/") != std::string::npos) {
+    return BinaryLine(head, std::make_unique<v1::FactorySummary>(), message.payload);
   }
-  if (message.topic.find("/v1/history/") != std::string::npos) {
-    return absl::StrCat(head, ",\"type\":\"ftel.v1.History\",\"payload\":",
-                        message.payload.empty() ? "null" : message.payload, "}");
+  if (topic.find("/v1/rates-pb/") != std::string::npos) {
+    return BinaryLine(head, std::make_unique<v1::GroupSummary>(), message.payload);
   }
-  if (message.topic.find("/v1/rates/") != std::string::npos) {
-    const char* type = message.topic.find("/rates/factory/") != std::string::npos
-                           ? "ftel.v1.FactorySummary"
-                           : "ftel.v1.GroupSummary";
-    return absl::StrCat(head, ",\"type\":\"", type,
+  if (topic.find("/v1/commit/") != std::string::npos) {
+    return BinaryLine(head, std::make_unique<v1::NodeCommit>(), message.payload);
+  }
+  if (topic.find("/v1/cluster/") != std::string::npos) {
+    return BinaryLine(head, std::make_unique<v1::ClusterDelta>(), message.payload);
+  }
+  // The JSON topics carry their message already.
+  const char* json_type = nullptr;
+  if (topic.find("/v1/history/") != std::string::npos) json_type = "ftel.v1.History";
+  if (topic.find("/v1/rates/") != std::string::npos) {
+    json_type = topic.find("/rates/factory/") != std::string::npos ? "ftel.v1.FactorySummary"
+                                                                   : "ftel.v1.GroupSummary";
+  }
+  if (json_type != nullptr) {
+    return absl::StrCat(head, ",\"type\":\"", json_type,
                         "\",\"payload\":", message.payload.empty() ? "null" : message.payload, "}");
   }
   return absl::StrCat(head, ",\"type\":null,\"payload\":", JsonQuote(message.payload), "}");
