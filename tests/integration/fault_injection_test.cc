@@ -150,6 +150,24 @@ class FaultInjectionTest : public ::testing::Test {
     return NumberAfter(agent_->Log(), "last sequence ");
   }
 
+  // Stops the agent cleanly, waits until the aggregator counted what it sent,
+  // prints produced / delivered / duplicated / lost as `name` and asserts
+  // that every report was counted exactly once or is still spooled.
+  std::optional<v1::FactorySummary> StopAgentAndCountExactly(const char* name) {
+    Delivery d;
+    d.produced = StopAgent(&d.left_in_spool);
+    std::optional<v1::FactorySummary> factory = WaitForReports(d.produced - d.left_in_spool);
+    EXPECT_TRUE(factory.has_value()) << Logs();
+    if (!factory.has_value()) return factory;
+    d.delivered = factory->reports();
+    d.duplicated = factory->duplicates();
+    d.Print(name);
+    EXPECT_EQ(d.delivered + d.left_in_spool, d.produced) << Logs();
+    EXPECT_EQ(d.lost(), 0);
+    EXPECT_LE(factory->completeness().percent(), 100);
+    return factory;
+  }
+
   // Waits until a report sampled from now on says the agent's spool is
   // (nearly) empty; older results (retained ones, say) do not count.
   bool WaitForDrain() {
@@ -261,14 +279,7 @@ TEST_F(FaultInjectionTest, AfterABrokerOutageTheAgentIsBackAndDrainedWithinFifte
       reconnected_s, drained_s);
   EXPECT_LE(reconnected_s, 7.5 + 1.0) << "at most 1.5 x reconnect_max_ms, plus the connect";
   EXPECT_LE(drained_s, 15.0);
-  Delivery d;
-  d.produced = StopAgent(&d.left_in_spool);
-  auto factory = WaitForReports(d.produced - d.left_in_spool);
-  ASSERT_TRUE(factory.has_value()) << Logs();
-  d.delivered = factory->reports();
-  d.duplicated = factory->duplicates();
-  d.Print("20 s broker outage");
-  EXPECT_EQ(d.lost(), 0);
+  StopAgentAndCountExactly("20 s broker outage");
 }
 
 // The usual plant topology: agents talk to a factory broker, which bridges
@@ -309,16 +320,7 @@ TEST_F(FaultInjectionTest, ThroughAFactoryBridgeKillingTheCentreLosesNothing) {
   ASSERT_NO_FATAL_FAILURE(StartAggregator());
 
   ASSERT_TRUE(WaitForDrain()) << Logs() << "\nfactory broker:\n" << (*factory)->process().Log();
-  Delivery d;
-  d.produced = StopAgent(&d.left_in_spool);
-  auto result = WaitForReports(d.produced - d.left_in_spool);
-  ASSERT_TRUE(result.has_value()) << Logs();
-  d.delivered = result->reports();
-  d.duplicated = result->duplicates();
-  d.Print("factory bridge, central broker and aggregator killed");
-  EXPECT_EQ(d.delivered + d.left_in_spool, d.produced) << Logs();
-  EXPECT_EQ(d.lost(), 0);
-  EXPECT_LE(result->completeness().percent(), 100);
+  StopAgentAndCountExactly("factory bridge, central broker and aggregator killed");
 }
 
 TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
@@ -329,15 +331,7 @@ TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
   StartAgent();  // same config, same spool
   ASSERT_TRUE(AgentLogged("connected to")) << Logs();
   absl::SleepFor(absl::Milliseconds(800));
-  Delivery d;
-  d.produced = StopAgent(&d.left_in_spool);
-  auto factory = WaitForReports(d.produced - d.left_in_spool);
-  ASSERT_TRUE(factory.has_value()) << Logs();
-  d.delivered = factory->reports();
-  d.duplicated = factory->duplicates();
-  d.Print("agent SIGKILL");
-  EXPECT_EQ(d.delivered + d.left_in_spool, d.produced);
-  EXPECT_EQ(d.lost(), 0);
+  StopAgentAndCountExactly("agent SIGKILL");
 }
 
 // Finds the byte offsets of the spool records in a segment file.
@@ -521,16 +515,7 @@ void AggregatorRestartsLoseNothing(FaultInjectionTest* test, int signal, const c
     ASSERT_NO_FATAL_FAILURE(test->StartAggregator());
   }
   ASSERT_TRUE(test->WaitForDrain()) << test->Logs();
-  Delivery d;
-  d.produced = test->StopAgent(&d.left_in_spool);
-  auto factory = test->WaitForReports(d.produced - d.left_in_spool);
-  ASSERT_TRUE(factory.has_value()) << test->Logs();
-  d.delivered = factory->reports();
-  d.duplicated = factory->duplicates();
-  d.Print(name);
-  EXPECT_EQ(d.delivered + d.left_in_spool, d.produced) << test->Logs();
-  EXPECT_EQ(d.lost(), 0);
-  EXPECT_LE(factory->completeness().percent(), 100);
+  test->StopAgentAndCountExactly(name);
 }
 
 }  // namespace
