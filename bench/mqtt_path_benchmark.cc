@@ -106,6 +106,10 @@ double AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   const double seconds = Seconds(start);
+  // No aggregator runs here: commit what was sent, as its commits would, so
+  // that the next round starts from an empty spool and the stop does not
+  // wait for commits.
+  (*spool)->Commit((*spool)->last_id());
   stop.Request();
   run.join();
   transport.reset();
@@ -173,7 +177,9 @@ void IngestComparison(const std::string& uri, int n) {
 
   // n reports from 100 factories, as a fleet would send them.
   std::vector<std::pair<std::string, std::string>> messages;
-  const int64_t now = clock.NowMs();
+  // Each factory's windows are contiguous, 1 s each, ending before now (a
+  // node's time counts once: overlapping windows would not be counted).
+  const int64_t first_start = clock.NowMs() - (n / 100 + 1) * 1000;
   for (int i = 0; i < n; ++i) {
     const std::string factory = absl::StrCat("f", i % 100);
     v1::Report report;
@@ -182,8 +188,8 @@ void IngestComparison(const std::string& uri, int n) {
     report.mutable_identity()->set_node_id("edge-1");
     report.set_session_id(1);
     report.set_sequence(static_cast<uint64_t>(i / 100 + 1));
-    report.set_window_start_ms(now - 20000 + i);
-    report.set_window_end_ms(now - 10000 + i);
+    report.set_window_start_ms(first_start + (i / 100) * 1000);
+    report.set_window_end_ms(report.window_start_ms() + 1000);
     auto* s = report.add_scenarios();
     s->set_catalogue_id("PO-05");
     s->set_link("PO");
@@ -226,6 +232,7 @@ void IngestComparison(const std::string& uri, int n) {
   watcher.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
   watcher.subscribe("ftel/v1/rates/factory/latency", 1)->wait();
   std::vector<double> latencies_ms;
+  int64_t window_start = clock.NowMs() - 1000;
   for (int i = 1; i <= 200; ++i) {
     v1::Report report;
     report.set_schema_version(1);
@@ -233,8 +240,10 @@ void IngestComparison(const std::string& uri, int n) {
     report.mutable_identity()->set_node_id("edge-1");
     report.set_session_id(2);
     report.set_sequence(static_cast<uint64_t>(i));
-    report.set_window_start_ms(clock.NowMs() - 1000);
-    report.set_window_end_ms(clock.NowMs());
+    // Contiguous windows: each report's time is new.
+    report.set_window_start_ms(window_start);
+    report.set_window_end_ms(std::max(window_start + 1, clock.NowMs()));
+    window_start = report.window_end_ms();
     const auto sent = Clock::now();
     publisher.publish("ftel/v1/node/latency/edge-1/report", report.SerializeAsString(), 1, false);
     while (seen_reports.load() < static_cast<uint64_t>(i) && Seconds(sent) < 2) {
