@@ -155,9 +155,10 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   absl::Status appended = spool_->Append(window.sequence, report.SerializeAsString());
   if (const uint64_t disk_full = spool_->stats().dropped_disk_full;
       disk_full > spooled.dropped_disk_full) {
-    LogWarning(absl::StrCat("disk full under the spool: dropped ",
-                            disk_full - spooled.dropped_disk_full, " oldest report(s), ", disk_full,
-                            " in total"));
+    LogWarning(absl::StrCat("disk full under the spool: ", disk_full - spooled.dropped_disk_full,
+                            " report(s) dropped (the oldest, or this one when nothing older is "
+                            "left to drop), ",
+                            disk_full, " in total"));
   }
   return appended;
 }
@@ -302,16 +303,17 @@ void AgentRuntime::Pump() {
 absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   // Windows and timers run on the monotonic clock; reports are stamped with
   // the wall clock (docs/design.md decision 11).
-  WindowScheduler windows(loaded_.config.publish_interval_ms(), clock_->NowMs(),
-                          clock_->MonotonicMs());
+  const ClockReading start = ReadClocks(*clock_);
+  WindowScheduler windows(loaded_.config.publish_interval_ms(), start.wall_ms, start.monotonic_ms);
   uint64_t sequence = spool_->last_id();
   int64_t next_tidy_ms = 0;
 
   while (!stop.requested()) {
     const bool connected = connection_.Maintain();
     // A loop that fell behind (a slow connect) catches up window by window.
+    const ClockReading clocks = ReadClocks(*clock_);
     while (std::optional<WindowScheduler::Window> closed =
-               windows.Poll(clock_->NowMs(), clock_->MonotonicMs())) {
+               windows.Poll(clocks.wall_ms, clocks.monotonic_ms)) {
       if (closed->clock_stepped) {
         LogWarning(absl::StrCat("the wall clock stepped by ", closed->step_ms / 1000.0,
                                 " s: the window closes at the step and is flagged"));

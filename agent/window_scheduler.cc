@@ -5,6 +5,18 @@
 
 namespace ftel {
 
+ClockReading ReadClocks(const Clock& clock) {
+  ClockReading reading;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const int64_t before = clock.MonotonicMs();
+    reading.wall_ms = clock.NowMs();
+    const int64_t after = clock.MonotonicMs();
+    reading.monotonic_ms = before + (after - before) / 2;
+    if (after - before <= 2) break;  // not preempted in between
+  }
+  return reading;
+}
+
 WindowScheduler::WindowScheduler(int64_t interval_ms, int64_t wall_ms, int64_t monotonic_ms)
     : interval_ms_(interval_ms),
       start_wall_ms_(wall_ms),

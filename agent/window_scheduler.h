@@ -15,14 +15,25 @@
 #include <cstdint>
 #include <optional>
 
+#include "libftel/platform/clock.h"
+
 namespace ftel {
+
+// Both clocks read at one instant, as nearly as can be: a thread preempted
+// between the two reads would otherwise look like a step.
+struct ClockReading {
+  int64_t wall_ms = 0;
+  int64_t monotonic_ms = 0;
+};
+ClockReading ReadClocks(const Clock& clock);
 
 class WindowScheduler {
  public:
   // A difference between the two clocks' progress above this is a step.
   static constexpr int64_t kStepToleranceMs = 1000;
-  // How far the stamps may drift from the wall clock before they follow it.
-  static constexpr int64_t kResyncMs = 50;
+  // How far the stamps may drift from the wall clock before they follow it
+  // (NTP slews at most 0.5 ms a second: minutes of drift).
+  static constexpr int64_t kResyncMs = 250;
   // Windows a late caller may catch up on; older time is skipped.
   static constexpr int64_t kMaxCatchUp = 100;
 

@@ -1,21 +1,32 @@
-// The agent's crash-safe, bounded disk spool (docs/design.md decision 4).
+// The agent's crash-safe, bounded disk spool (docs/design.md decisions 3
+// and 4).
 //
-// Each encoded report is appended before it is published and acknowledged
-// once the broker sent PUBACK. Records live in segment files; a torn tail
-// (power cut mid-write) is cut off at open, and its id (taken to be the last
-// good id + 1: writers number contiguously) is not reused; a corrupted
-// record in the middle is skipped, so the good ones survive. Every record
-// with an id up to the persisted watermark is acknowledged. The spool is
-// bounded by bytes and by age; whole segments of the oldest records are
-// dropped, and the unacknowledged records among them counted. Memory is
-// flat: per-segment summaries and the in-flight ids, never the backlog.
-// The record format is in record_format.h, the state files in
-// spool_state.h, the implementation in disk_spool.h.
+// Each encoded report is appended before it is published. Next() hands the
+// records out in id order for publishing, again from the oldest unacknowledged
+// one after RewindUnacked(). Published(id) notes the broker's PUBACK for a
+// handed-out record: the record stays, but if the spool must drop it later it
+// counts as dropped_unconfirmed (probably delivered), not as never sent. A
+// record is acknowledged when an aggregator's end-to-end commit covers it:
+// Commit(through) acknowledges every id up to `through`, handed out or not
+// (Ack(id) acknowledges one handed-out record). Every record with an id up to
+// the persisted watermark is acknowledged. Records live in segment files; a
+// torn tail (power cut mid-write) is cut off at open, and its id (taken to be
+// the last good id + 1: writers number contiguously) is not reused; a
+// corrupted record in the middle is skipped, so the good ones survive; a
+// failed append is cut back to the last whole record. The spool is bounded by
+// bytes and by age, and a full disk (ENOSPC) counts as full: whole segments of
+// the oldest records are dropped, and the unacknowledged records among them
+// counted by reason (SpoolStats). Memory is flat: per-segment summaries and
+// the in-flight ids, never the backlog. The record format is in
+// record_format.h, the state files in spool_state.h, the implementation in
+// disk_spool.h.
 //
 //   ASSIGN_OR_RETURN(auto spool, Spool::Open(Env::Default(), &clock, options));
 //   RETURN_IF_ERROR(spool->Append(sequence, report_bytes));
 //   ASSIGN_OR_RETURN(std::optional<SpoolRecord> next, spool->Next());
-//   spool->Ack(next->id);  // on PUBACK
+//   spool->Published(next->id);  // on PUBACK: kept until committed
+//   spool->Commit(through);      // an aggregator's commit covers ids <= through
+//   RETURN_IF_ERROR(spool->Tidy());  // deletes committed segments, persists the watermark
 #ifndef FTEL_AGENT_SPOOL_SPOOL_H_
 #define FTEL_AGENT_SPOOL_SPOOL_H_
 

@@ -124,7 +124,8 @@ ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t no
         status.started_at_ms() > now_ms + limits_.max_clock_skew_ms) {
       return Reject(Rejection::kClockSkew,
                     absl::StrCat("status started_at_ms ", status.started_at_ms(),
-                                 " is before 2020 or after the aggregator's now"));
+                                 " is before 2020 or beyond max_clock_skew_s after the "
+                                 "aggregator's now"));
     }
     if (status.state() != v1::NodeStatus::ONLINE && status.state() != v1::NodeStatus::OFFLINE) {
       return Reject(Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");

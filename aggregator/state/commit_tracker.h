@@ -1,7 +1,8 @@
 // Which of one node's reports are durably applied, as a watermark per
 // session: the `through_sequence` of the commits the aggregator publishes
 // (proto/ftel/v1/commit.proto). A sequence counts once it was processed in
-// any way (accepted, a duplicate, outside the horizon); the agent's
+// any way (accepted, a duplicate, overlapping counted time, outside the
+// horizon, or rejected for its content: FleetState::SettleRejected); the agent's
 // `uncommitted_from` lets the watermark pass sequences the agent no longer
 // holds (committed before, or dropped from a full spool), so a gap it will
 // never fill does not hold the watermark back.
