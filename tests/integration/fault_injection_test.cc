@@ -323,6 +323,38 @@ TEST_F(FaultInjectionTest, ThroughAFactoryBridgeKillingTheCentreLosesNothing) {
   StopAgentAndCountExactly("factory bridge, central broker and aggregator killed");
 }
 
+// A cloned config: two agents run with one identity (each its own spool).
+// The broker throws them off each other; the aggregator counts the node's
+// time once, says so, and never shows completeness above 100 %.
+TEST_F(FaultInjectionTest, TwoAgentsWithOneIdentityCountTheNodesTimeOnce) {
+  ASSERT_NO_FATAL_FAILURE(StartAllAndWaitForReports());
+  const std::string config = dir_.WriteFile(
+      "agent-clone.yaml",
+      absl::StrReplaceAll(Fill(kAgentConfig, "  - {id: PM-01, built: true}\n", "fsync: ALWAYS"),
+                          {{"dir: spool,", "dir: spool-clone,"}}));
+  auto clone = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config}),
+                                   dir_.path() + "/agent-clone.log");
+  ASSERT_TRUE(clone.ok()) << clone.status();
+  std::optional<v1::FactorySummary> factory;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        factory = Factory();
+        return factory.has_value() && factory->overlapping_windows() >= 5;
+      },
+      absl::Seconds(30)))
+      << Logs() << "\nclone:\n"
+      << (*clone)->Log();
+  (*clone)->Signal(SIGTERM);
+  ASSERT_TRUE((*clone)->WaitForExit(absl::Seconds(15)).has_value());
+  std::printf(
+      "[fault] two agents, one identity: counted=%llu overlapping=%llu completeness=%.1f%%\n",
+      static_cast<unsigned long long>(factory->reports()),
+      static_cast<unsigned long long>(factory->overlapping_windows()),
+      factory->completeness().percent());
+  EXPECT_LE(factory->completeness().percent(), 100);
+  EXPECT_THAT(aggregator_->Log(), HasSubstr("are two agents running with one identity?"));
+}
+
 TEST_F(FaultInjectionTest, KilledAgentLosesNothingAndNothingCountsTwice) {
   ASSERT_NO_FATAL_FAILURE(StartAllAndWaitForReports());
   agent_->Signal(SIGKILL);
