@@ -29,7 +29,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # The sysroot's own libc: running with another one (e.g. /usr/${triple})
-# can hang in the first pthread_create (docs/building.md, ARM builds).
+# can hang in the first pthread_create (docs/building.md, "Cross-compiling for aarch64 and armhf").
 set(CMAKE_CROSSCOMPILING_EMULATOR ${FTEL_QEMU} -L ${FTEL_SYSROOT})
 
 # The sysroot's shared libraries are found at link time through their
