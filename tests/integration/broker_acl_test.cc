@@ -187,6 +187,23 @@ class BrokerAclTest : public ::testing::Test {
   }
 
   // Subscribes `observer` to everything under ftel/, logged in as the aggregator.
+  // Starts the real agent alpha, logged in as `username` with `password`.
+  void StartAlphaAgent(const std::string& username, const std::string& password) {
+    const std::string password_file =
+        dir_.WriteFile(username + ".password", absl::StrCat(password, "\n"));
+    const std::string config_path = dir_.WriteFile(
+        "alpha-as-" + username + ".yaml",
+        absl::StrReplaceAll(kAgentConfig,
+                            {{"URI", broker_->uri()},
+                             {"username: alpha.edge-1", "username: " + username},
+                             {"PASSWORD_FILE", password_file},
+                             {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
+    auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config_path}),
+                                     dir_.path() + "/agent.log");
+    ASSERT_TRUE(agent.ok()) << agent.status();
+    agent_ = *std::move(agent);
+  }
+
   void WatchAsAggregator(LoggedInObserver& observer) {
     ASSERT_TRUE(observer
                     .Start(broker_->uri(), "test-aggregator-observer", "ftel-aggregator",
@@ -308,19 +325,7 @@ TEST_F(BrokerAclTest, ReportsTheBrokerDropsStayInTheSpool) {
   LoggedInObserver aggregator;
   ASSERT_NO_FATAL_FAILURE(WatchAsAggregator(aggregator));
   // Agent alpha logs in as beta, whose ACL covers only beta's topics.
-  const std::string password_file =
-      dir_.WriteFile("beta.password", absl::StrCat(kBetaPassword, "\n"));
-  const std::string config_path = dir_.WriteFile(
-      "alpha-as-beta.yaml",
-      absl::StrReplaceAll(kAgentConfig,
-                          {{"URI", broker_->uri()},
-                           {"username: alpha.edge-1", "username: beta.edge-1"},
-                           {"PASSWORD_FILE", password_file},
-                           {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
-  auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config_path}),
-                                   dir_.path() + "/agent.log");
-  ASSERT_TRUE(agent.ok()) << agent.status();
-  agent_ = *std::move(agent);
+  ASSERT_NO_FATAL_FAILURE(StartAlphaAgent("beta.edge-1", kBetaPassword));
   ASSERT_TRUE(
       Eventually([&] { return agent_->Log().find("connected to") != std::string::npos; }, kWait))
       << Logs();
@@ -343,18 +348,7 @@ TEST_F(BrokerAclTest, ReportsTheBrokerDropsStayInTheSpool) {
 TEST_F(BrokerAclTest, RealAgentWithCredentialsReports) {
   LoggedInObserver aggregator;
   ASSERT_NO_FATAL_FAILURE(WatchAsAggregator(aggregator));
-  const std::string password_file =
-      dir_.WriteFile("alpha.password", absl::StrCat(kAlphaPassword, "\n"));
-  const std::string config_path = dir_.WriteFile(
-      "alpha.yaml",
-      absl::StrReplaceAll(kAgentConfig,
-                          {{"URI", broker_->uri()},
-                           {"PASSWORD_FILE", password_file},
-                           {"CATALOGUE", SourceConfigDir() + "/scenario-catalogue.tsv"}}));
-  auto agent = ChildProcess::Start(ProgramCommand(FTEL_AGENT_BIN, {"--config", config_path}),
-                                   dir_.path() + "/agent.log");
-  ASSERT_TRUE(agent.ok()) << agent.status();
-  agent_ = *std::move(agent);
+  ASSERT_NO_FATAL_FAILURE(StartAlphaAgent("alpha.edge-1", kAlphaPassword));
 
   const std::string status_topic = "ftel/v1/node/alpha/edge-1/status";
   const std::string report_topic = "ftel/v1/node/alpha/edge-1/report";

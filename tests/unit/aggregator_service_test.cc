@@ -17,18 +17,26 @@ namespace {
 
 constexpr int64_t kNow = 1800000000000;  // 2027-01-15
 
+// The config the service tests run with: catalogue, short intervals, root "ftel".
+LoadedAggregatorConfig TestConfig() {
+  LoadedAggregatorConfig loaded;
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  EXPECT_TRUE(catalogue.ok()) << catalogue.status();
+  if (catalogue.ok()) loaded.catalogue = *std::move(catalogue);
+  loaded.config.set_topic_root("ftel");
+  loaded.config.set_max_payload_bytes(2048);
+  loaded.config.set_kpi_horizon_s(3600);
+  loaded.config.set_publish_min_interval_ms(100);
+  loaded.config.set_stale_after_s(300);
+  loaded.config.set_max_clock_skew_s(300);
+  return loaded;
+}
+
 class AggregatorServiceTest : public ::testing::Test {
  public:  // GoodReport is shared with the tests without a fixture
   void SetUp() override {
-    auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
-    ASSERT_TRUE(catalogue.ok());
-    loaded_.catalogue = *std::move(catalogue);
-    loaded_.config.set_topic_root("ftel");
-    loaded_.config.set_max_payload_bytes(2048);
-    loaded_.config.set_kpi_horizon_s(3600);
-    loaded_.config.set_publish_min_interval_ms(100);
-    loaded_.config.set_stale_after_s(300);
-    loaded_.config.set_max_clock_skew_s(300);
+    loaded_ = TestConfig();
+    ASSERT_EQ(loaded_.catalogue.scenarios().size(), 40u);
     ASSERT_TRUE(transport_.Connect({}).ok());
     service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
   }
@@ -168,16 +176,8 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
 
 TEST(AggregatorServiceCommits, CommitsGoOutOnlyForWhatTheStoreSaved) {
   TempDir dir;
-  LoadedAggregatorConfig loaded;
-  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
-  ASSERT_TRUE(catalogue.ok());
-  loaded.catalogue = *std::move(catalogue);
-  loaded.config.set_topic_root("ftel");
-  loaded.config.set_max_payload_bytes(2048);
-  loaded.config.set_kpi_horizon_s(3600);
+  LoadedAggregatorConfig loaded = TestConfig();
   loaded.config.set_publish_min_interval_ms(10);
-  loaded.config.set_stale_after_s(300);
-  loaded.config.set_max_clock_skew_s(300);
   loaded.config.set_history_every_s(60);
   loaded.config.set_history_points(4);
   loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
