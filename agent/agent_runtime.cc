@@ -120,7 +120,6 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
 
 absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   v1::Report report = sampler_->Sample(window, session_id_);
-  if (window.clock_stepped) report.set_clock_stepped(true);
   ++counters_.sampled;
   // Room is made first, so that the report's health counts what its own
   // arrival pushed out. The slack covers the health fields themselves.
@@ -166,10 +165,19 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
 void AgentRuntime::OnCommit(const MqttMessage& message) {
   if (message.topic != commit_topic_) return;
   v1::NodeCommit commit;
-  if (!commit.ParseFromString(message.payload) || commit.schema_version() != 1 ||
-      commit.identity().factory_id() != loaded_.config.identity().factory_id() ||
+  if (!commit.ParseFromString(message.payload)) {
+    LogWarning(absl::StrCat("ignored a commit on ", message.topic, ": not a ftel.v1.NodeCommit"));
+    return;
+  }
+  if (commit.schema_version() != 1) {
+    LogWarning(absl::StrCat("ignored a commit on ", message.topic, ": schema_version ",
+                            commit.schema_version()));
+    return;
+  }
+  if (commit.identity().factory_id() != loaded_.config.identity().factory_id() ||
       commit.identity().node_id() != loaded_.config.identity().node_id()) {
-    LogWarning(absl::StrCat("ignored a commit on ", message.topic, " that is not this node's"));
+    LogWarning(absl::StrCat("ignored a commit on ", message.topic, ": it names ",
+                            commit.identity().factory_id(), "/", commit.identity().node_id()));
     return;
   }
   {
@@ -192,26 +200,41 @@ void AgentRuntime::ApplyCommits(int64_t now_ms) {
   // is left alone; one that stands this long was lost on the way.
   constexpr int64_t kFirstGapWaitMs = 5000;
   constexpr int64_t kMaxGapWaitMs = 300000;
-  bool gap;
+  std::map<uint64_t, uint64_t> commits;
+  std::map<uint64_t, uint64_t> applied_above;
+  bool changed;
   {
+    // Copied out (a few sessions), so that Paho's thread never waits on the
+    // spool's disk reads below.
     absl::MutexLock lock(&commits_mu_);
-    if (commits_changed_) {
-      commits_changed_ = false;
-      // Committing may leave an older session with nothing held, which lets
-      // the next session's commit count: again until it stands still.
-      for (;;) {
-        const uint64_t held = spool_->acknowledged_through();
-        const uint64_t through = SpoolWatermarkFromCommits(sessions_, commits_, held + 1);
-        if (through <= held) break;
-        spool_->Commit(through);
-        gap_since_ms_ = 0;  // it moved
-        gap_wait_ms_ = kFirstGapWaitMs;
-        if (spool_->acknowledged_through() <= held) break;  // a read error: no progress
-      }
+    changed = commits_changed_;
+    commits_changed_ = false;
+    if (changed) {
+      commits = commits_;
+      applied_above = applied_above_;
     }
-    gap = CommitGapLocked(spool_->acknowledged_through() + 1);
   }
-  if (!gap || !transport_->IsConnected()) {
+  if (changed) {
+    // Committing may leave an older session with nothing held, which lets
+    // the next session's commit count: again until it stands still.
+    for (;;) {
+      const uint64_t held = spool_->acknowledged_through();
+      uint64_t through = SpoolWatermarkFromCommits(sessions_, commits, held + 1);
+      if (through > spool_->last_id()) {
+        LogWarning(absl::StrCat("a commit through ", through, " is beyond the last report, ",
+                                spool_->last_id(), ": taken only that far"));
+        through = spool_->last_id();
+      }
+      if (through <= held) break;
+      spool_->Commit(through);
+      gap_since_ms_ = 0;  // it moved
+      gap_wait_ms_ = kFirstGapWaitMs;
+      if (spool_->acknowledged_through() <= held) break;  // a read error: no progress
+    }
+    commit_gap_ =
+        CommitsShowAGap(sessions_, commits, applied_above, spool_->acknowledged_through() + 1);
+  }
+  if (!commit_gap_ || !transport_->IsConnected()) {
     gap_since_ms_ = 0;
     return;
   }
@@ -227,24 +250,6 @@ void AgentRuntime::ApplyCommits(int64_t now_ms) {
   spool_->RewindUnacked();
   gap_since_ms_ = now_ms;
   gap_wait_ms_ = std::min(gap_wait_ms_ * 2, kMaxGapWaitMs);
-}
-
-bool AgentRuntime::CommitGapLocked(uint64_t held_from) const {
-  // Only a gap in a session whose reports the spool still holds can be
-  // filled by sending again; one in a session it no longer holds (or never
-  // knew) would have it send forever.
-  for (size_t i = 0; i < sessions_.size(); ++i) {
-    const bool last = i + 1 == sessions_.size();
-    const uint64_t session_end = last ? UINT64_MAX : sessions_[i + 1].first_sequence - 1;
-    if (session_end < held_from) continue;
-    auto through = commits_.find(sessions_[i].session_id);
-    auto above = applied_above_.find(sessions_[i].session_id);
-    if (through != commits_.end() && above != applied_above_.end() &&
-        above->second > through->second) {
-      return true;
-    }
-  }
-  return false;
 }
 
 void AgentRuntime::WarnIfCommitsLag(int64_t now_ms) {

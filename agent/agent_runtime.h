@@ -80,8 +80,7 @@ class AgentRuntime {
   // Warns, at most every 10 minutes, when reports stay uncommitted while
   // connected: no aggregator, or the broker drops them (an ACL denial).
   void WarnIfCommitsLag(int64_t now_ms);
-  // Whether a commit shows a gap in reports this agent still holds.
-  bool CommitGapLocked(uint64_t held_from) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(commits_mu_);
+
   void Wake() ABSL_LOCKS_EXCLUDED(wake_mu_);
   // Sleeps up to `ms`, or until woken.
   void SleepUnlessWoken(int64_t ms) ABSL_LOCKS_EXCLUDED(wake_mu_);
@@ -120,6 +119,7 @@ class AgentRuntime {
   std::map<uint64_t, uint64_t> applied_above_ ABSL_GUARDED_BY(commits_mu_);
   // Loop thread: since when the watermark stood still with a gap, and how
   // long to let it stand before sending the uncommitted reports again.
+  bool commit_gap_ = false;  // as of the last commit applied
   int64_t gap_since_ms_ = 0;
   int64_t gap_wait_ms_ = 0;
 

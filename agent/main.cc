@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   // A session without a recorded start (a new state directory, or one from
   // before commits) owns the whole spool.
   absl::StatusOr<std::vector<ftel::SessionStart>> sessions =
-      ftel::RecordSessionStart(env, state_dir, *session_id, 1);
+      ftel::RecordSessionStart(env, state_dir, *session_id, (*spool)->last_id() + 1);
   if (sessions.ok() && !(*spool)->was_clean() && (*spool)->last_id() > 0 &&
       loaded->config.spool().fsync() != ftel::v1::SpoolConfig::ALWAYS) {
     // Without fsync per report, an unclean stop may have lost published

@@ -39,18 +39,33 @@ absl::StatusOr<std::vector<SessionStart>> LoadSessionStarts(Env* env, const std:
   const std::string path = absl::StrCat(dir, "/sessions");
   std::vector<SessionStart> starts;
   if (!env->FileExists(path)) return starts;
-  ASSIGN_OR_RETURN(std::string text, env->ReadAt(path, 0, 4096));
+  constexpr uint64_t kMaxBytes = 4096;  // kMaxSessionStarts lines, with room
+  ASSIGN_OR_RETURN(const uint64_t size, env->FileSize(path));
+  if (size > kMaxBytes) {
+    return absl::DataLossError(absl::StrCat(path, ": ", size, " bytes, more than a sessions file ",
+                                            "holds (", kMaxBytes, ")"));
+  }
+  ASSIGN_OR_RETURN(std::string text, env->ReadAt(path, 0, kMaxBytes));
   int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipWhitespace())) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    const std::string where = absl::StrCat(path, ":", line_number, ": ");
     std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipEmpty());
     SessionStart start;
     if (fields.size() != 2 || !absl::SimpleHexAtoi(fields[0], &start.session_id) ||
-        !absl::SimpleAtoi(fields[1], &start.first_sequence) || start.session_id == 0 ||
-        start.first_sequence == 0 ||
-        (!starts.empty() && start.first_sequence < starts.back().first_sequence)) {
-      return absl::DataLossError(absl::StrCat(
-          path, ":", line_number, ": not 'SESSION_HEX FIRST_SEQUENCE' in order: '", line, "'"));
+        !absl::SimpleAtoi(fields[1], &start.first_sequence)) {
+      return absl::DataLossError(
+          absl::StrCat(where, "not 'SESSION_HEX FIRST_SEQUENCE': '", line, "'"));
+    }
+    if (start.session_id == 0 || start.first_sequence == 0) {
+      return absl::DataLossError(
+          absl::StrCat(where, "a session id and a first sequence are never 0: '", line, "'"));
+    }
+    if (!starts.empty() && start.first_sequence < starts.back().first_sequence) {
+      return absl::DataLossError(absl::StrCat(where, "first sequence ", start.first_sequence,
+                                              " is before the previous line's ",
+                                              starts.back().first_sequence));
     }
     starts.push_back(start);
   }
@@ -62,7 +77,12 @@ absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std
                                                              uint64_t first_sequence) {
   ASSIGN_OR_RETURN(std::vector<SessionStart> starts, LoadSessionStarts(env, dir));
   if (!starts.empty() && starts.back().session_id == session_id) return starts;
-  starts.push_back(SessionStart{session_id, std::max<uint64_t>(first_sequence, 1)});
+  // The first session recorded owns the whole spool (a new state directory,
+  // or one from before commits); a later one never starts before the last
+  // (a crash between writing `session` and `sessions` must not leave the
+  // file out of order, which would stop every later start).
+  first_sequence = starts.empty() ? 1 : std::max(first_sequence, starts.back().first_sequence);
+  starts.push_back(SessionStart{session_id, first_sequence});
   if (starts.size() > kMaxSessionStarts) {
     starts.erase(starts.begin(), starts.end() - kMaxSessionStarts);
   }
@@ -75,6 +95,15 @@ absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std
   return starts;
 }
 
+namespace {
+
+// The last spool id of session `i`: up to the next session's first.
+uint64_t SessionEnd(const std::vector<SessionStart>& starts, size_t i) {
+  return i + 1 == starts.size() ? UINT64_MAX : starts[i + 1].first_sequence - 1;
+}
+
+}  // namespace
+
 uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
                                    const std::map<uint64_t, uint64_t>& commits,
                                    uint64_t held_from) {
@@ -84,7 +113,7 @@ uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
     auto found = commits.find(starts[i].session_id);
     const uint64_t through = found == commits.end() ? 0 : found->second;
     const bool last = i + 1 == starts.size();
-    const uint64_t session_end = last ? UINT64_MAX : starts[i + 1].first_sequence - 1;
+    const uint64_t session_end = SessionEnd(starts, i);
     if (session_end < starts[i].first_sequence) continue;  // a session with no report
     if (!last && session_end < held_from) {
       watermark = session_end;  // nothing of it left in the spool
@@ -95,6 +124,21 @@ uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
     if (watermark < session_end) return watermark;  // not to its end: later ones wait
   }
   return watermark;
+}
+
+bool CommitsShowAGap(const std::vector<SessionStart>& starts,
+                     const std::map<uint64_t, uint64_t>& commits,
+                     const std::map<uint64_t, uint64_t>& applied_above, uint64_t held_from) {
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (SessionEnd(starts, i) < held_from) continue;  // nothing of it held any more
+    auto through = commits.find(starts[i].session_id);
+    auto above = applied_above.find(starts[i].session_id);
+    if (through != commits.end() && above != applied_above.end() &&
+        above->second > through->second) {
+      return true;
+    }
+  }
+  return false;
 }
 
 uint64_t NewRandomId() {

@@ -5,7 +5,7 @@
 //
 //   ASSIGN_OR_RETURN(uint64_t session, LoadOrCreateSessionId(env, dir, NewRandomId));
 //   ASSIGN_OR_RETURN(std::vector<SessionStart> starts, LoadSessionStarts(env, dir));
-//   uint64_t through = SpoolWatermarkFromCommits(starts, commits);
+//   uint64_t through = SpoolWatermarkFromCommits(starts, commits, held_from);
 #ifndef FTEL_AGENT_NODE_SESSION_H_
 #define FTEL_AGENT_NODE_SESSION_H_
 
@@ -45,8 +45,10 @@ inline constexpr size_t kMaxSessionStarts = 8;
 // Reads dir/sessions; empty if it does not exist (an agent from before
 // commits). DataLoss names the line that does not parse.
 absl::StatusOr<std::vector<SessionStart>> LoadSessionStarts(Env* env, const std::string& dir);
-// `session_id` begins at `first_sequence` unless it is the newest already;
-// keeps the newest kMaxSessionStarts and writes dir/sessions. Returns them.
+// `session_id` begins at `first_sequence` (the spool's last id + 1) unless it
+// is the newest already; the first session recorded begins at 1, and none
+// before the one recorded last. Keeps the newest kMaxSessionStarts and writes
+// dir/sessions. Returns them.
 absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std::string& dir,
                                                              uint64_t session_id,
                                                              uint64_t first_sequence);
@@ -60,6 +62,13 @@ absl::StatusOr<std::vector<SessionStart>> RecordSessionStart(Env* env, const std
 // never held (reserved after a torn write) must not stall the spool.
 uint64_t SpoolWatermarkFromCommits(const std::vector<SessionStart>& starts,
                                    const std::map<uint64_t, uint64_t>& commits, uint64_t held_from);
+
+// Whether a commit shows a gap (its applied_above past its through_sequence)
+// in a session whose reports the spool still holds (ids from `held_from`
+// on): only such a gap can be filled by sending again.
+bool CommitsShowAGap(const std::vector<SessionStart>& starts,
+                     const std::map<uint64_t, uint64_t>& commits,
+                     const std::map<uint64_t, uint64_t>& applied_above, uint64_t held_from);
 
 }  // namespace ftel
 

@@ -64,6 +64,7 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
   report.set_sequence(window.sequence);
   report.set_window_start_ms(window.start_ms);
   report.set_window_end_ms(window.end_ms);
+  report.set_clock_stepped(window.clock_stepped);
   for (v1::ScenarioCoverage& coverage : *report.mutable_scenarios()) {
     const std::string& id =
         coverage.has_custom_id() ? coverage.custom_id() : coverage.catalogue_id();

@@ -16,8 +16,10 @@
 // failed append is cut back to the last whole record. The spool is bounded by
 // bytes and by age, and a full disk (ENOSPC) counts as full: whole segments of
 // the oldest records are dropped, and the unacknowledged records among them
-// counted by reason (SpoolStats). Memory is flat: per-segment summaries and
-// the in-flight ids, never the backlog. The record format is in
+// counted by reason (SpoolStats). Memory holds per-segment summaries and, for
+// every record handed out and not yet committed, its id and position (a few
+// dozen bytes each, bounded by what the spool holds), never the records
+// themselves. The record format is in
 // record_format.h, the state files in spool_state.h, the implementation in
 // disk_spool.h.
 //

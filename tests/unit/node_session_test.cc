@@ -29,14 +29,35 @@ TEST(SessionStarts, RecordedOncePerSessionInOrderAndBounded) {
   }
 }
 
+TEST(SessionStarts, TheFirstOwnsTheSpoolAndNoneStartsBeforeTheLast) {
+  FakeEnv env;
+  auto first = RecordSessionStart(&env, "/state", 0xa, 500);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->back().first_sequence, 1u) << "the spool so far is its own";
+  ASSERT_TRUE(RecordSessionStart(&env, "/state", 0xb, 600).ok());
+  // A session written to `session` before a crash, recorded at the next start.
+  auto late = RecordSessionStart(&env, "/state", 0xc, 1);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->back().first_sequence, 600u);
+  EXPECT_TRUE(LoadSessionStarts(&env, "/state").ok()) << "still in order";
+}
+
 TEST(SessionStarts, ADamagedFileNamesItsLine) {
   FakeEnv env;
   ASSERT_TRUE(env.CreateDirs("/state").ok());
-  ASSERT_TRUE(env.WriteFileAtomically("/state/sessions", "000000000000000a 1\nbogus\n").ok());
+  ASSERT_TRUE(env.WriteFileAtomically("/state/sessions", "000000000000000a 1\n\nbogus\n").ok());
   auto starts = LoadSessionStarts(&env, "/state");
   ASSERT_FALSE(starts.ok());
   EXPECT_EQ(starts.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(starts.status().message().find("/state/sessions:2"), std::string::npos)
+  EXPECT_NE(starts.status().message().find("/state/sessions:3: not 'SESSION_HEX FIRST_SEQUENCE'"),
+            std::string::npos)
+      << starts.status();
+  ASSERT_TRUE(
+      env.WriteFileAtomically("/state/sessions", "000000000000000a 9\n000000000000000b 3\n").ok());
+  starts = LoadSessionStarts(&env, "/state");
+  ASSERT_FALSE(starts.ok());
+  EXPECT_NE(starts.status().message().find("/state/sessions:2: first sequence 3 is before"),
+            std::string::npos)
       << starts.status();
 }
 
