@@ -189,7 +189,12 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
         through = session.through_sequence();
         commits_changed_ = true;
       }
-      applied_above_[session.session_id()] = session.applied_above();
+      // A gap shows in applied_above alone: it counts as a change too.
+      uint64_t& above = applied_above_[session.session_id()];
+      if (session.applied_above() != above) {
+        above = session.applied_above();
+        commits_changed_ = true;
+      }
     }
   }
   Wake();

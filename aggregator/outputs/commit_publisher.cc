@@ -38,11 +38,8 @@ uint64_t CommitPublisher::PublishNode(const FleetState::NodeKey& key, const Node
 
 uint64_t CommitPublisher::Publish(const FleetState& state,
                                   const std::set<FleetState::NodeKey>& saved, int64_t now_ms) {
-  if (!transport_->IsConnected()) {
-    // The broker may not have them: offered again after the reconnect.
-    if (!saved.empty()) offer_all_ = true;
-    return 0;
-  }
+  // Offered again after the reconnect (OnConnected resets the publisher).
+  if (!transport_->IsConnected()) return 0;
   std::vector<FleetState::NodeKey> failed;
   {
     absl::MutexLock lock(&failed_mu_);

@@ -32,10 +32,7 @@ bool CommitTracker::Processed(uint64_t session_id, uint64_t sequence, uint64_t u
   // Below uncommitted_from the agent holds nothing more of this session.
   if (uncommitted_from > 0) session.through = std::max(session.through, uncommitted_from - 1);
   if (sequence > session.through) session.above.insert(sequence);
-  while (!session.above.empty() && *session.above.begin() <= session.through) {
-    session.above.erase(session.above.begin());
-  }
-  Close(&session);
+  Close(&session);  // also drops what the agent's word passed
   return session.through != through_before || session.above.size() != above_before;
 }
 

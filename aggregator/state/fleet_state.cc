@@ -1,5 +1,7 @@
 #include "aggregator/state/fleet_state.h"
 
+#include <algorithm>
+
 namespace ftel {
 
 bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
@@ -61,8 +63,13 @@ void FleetState::SettleRejected(const v1::Report& report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   if (!node.has_report && !node.status_seen) node.identity = report.identity();
+  // A rejected window's time (from a wrong clock, say) must not make its
+  // session look the newest.
+  const int64_t recency = node.has_report
+                              ? std::min(report.window_end_ms(), node.latest.window_end_ms())
+                              : report.window_end_ms();
   if (node.commits.Processed(report.session_id(), report.sequence(), report.uncommitted_from(),
-                             report.window_end_ms())) {
+                             recency)) {
     changed_.insert(node_key);  // saved, so that the commit can go out
   }
 }

@@ -174,7 +174,10 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
                                    "ftel/v1/rates-pb/region/unknown", "ftel/v1/rates-pb/fleet"}));
 }
 
-TEST(AggregatorServiceCommits, CommitsGoOutOnlyForWhatTheStoreSaved) {
+// That a failed save holds the commits back is the early return in
+// SaveChangedNodes; this test shows commits following saves, a gap holding
+// one back, a settled rejection, and the commit's state surviving a restart.
+TEST(AggregatorServiceCommits, CommitsFollowSavesAndSurviveARestart) {
   TempDir dir;
   LoadedAggregatorConfig loaded = TestConfig();
   loaded.config.set_publish_min_interval_ms(10);
