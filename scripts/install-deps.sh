@@ -16,7 +16,7 @@ packages=(
 )
 for option in "$@"; do
   case "$option" in
-    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format openssl clang-14 python3
+    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format openssl clang-14 python3 faketime
                         libclang-rt-14-dev) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
