@@ -15,6 +15,7 @@ namespace {
 constexpr uint32_t kMinIntervalMs = 100;
 constexpr uint32_t kMaxIntervalMs = 86400000;
 constexpr char kDefaultSpoolDir[] = "/var/lib/ftel-agent/spool";
+constexpr char kDefaultSyncFile[] = "/run/systemd/timesync/synchronized";
 
 void CheckId(const std::string& id, const std::string& key, ConfigProblems* problems) {
   if (id.empty()) {
@@ -167,6 +168,12 @@ void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config) 
     spool->set_fsync(v1::SpoolConfig::ALWAYS);
   if (spool->batch_sync_interval_ms() == 0) spool->set_batch_sync_interval_ms(1000);
   if (spool->max_inflight() == 0) spool->set_max_inflight(32);
+  v1::ClockConfig* clock = config->mutable_clock();
+  if (clock->sync_check() == v1::ClockConfig::SYNC_CHECK_UNSPECIFIED)
+    clock->set_sync_check(v1::ClockConfig::NONE);
+  clock->set_sync_file(ResolveRelativeTo(
+      config_dir, clock->sync_file().empty() ? std::string(kDefaultSyncFile) : clock->sync_file()));
+  if (clock->max_hold_s() == 0) clock->set_max_hold_s(3600);
 }
 
 SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool) {
@@ -178,6 +185,17 @@ SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool) {
   options.fsync = spool.fsync();
   options.batch_sync_interval_ms = spool.batch_sync_interval_ms();
   return options;
+}
+
+std::unique_ptr<ClockSyncCheck> ClockSyncCheckFrom(const v1::ClockConfig& clock) {
+  switch (clock.sync_check()) {
+    case v1::ClockConfig::KERNEL:
+      return KernelClockSync();
+    case v1::ClockConfig::FILE:
+      return FileClockSync(clock.sync_file());
+    default:
+      return nullptr;
+  }
 }
 
 void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue* catalogue,
@@ -198,6 +216,10 @@ void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue*
   ValidateWorkUnits(config, source_names, problems);
   ValidateSources(config, problems);
   ValidateInventory(config.inventory(), problems);
+  if (config.clock().max_hold_s() > 86400) {
+    problems->Add("clock.max_hold_s",
+                  absl::StrCat("must be between 1 and 86400, got ", config.clock().max_hold_s()));
+  }
   ValidateSpool(config.spool(), problems);
 }
 

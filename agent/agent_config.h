@@ -6,6 +6,7 @@
 #define FTEL_AGENT_AGENT_CONFIG_H_
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -13,6 +14,7 @@
 #include "agent/spool/spool.h"
 #include "ftel/v1/agent_config.pb.h"
 #include "libftel/config/config_problems.h"
+#include "libftel/platform/clock_sync.h"
 #include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
@@ -37,6 +39,9 @@ void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue*
 void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config);
 
 SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool);
+
+// The check `clock.sync_check` names; null for NONE (the clock is trusted).
+std::unique_ptr<ClockSyncCheck> ClockSyncCheckFrom(const v1::ClockConfig& clock);
 
 // What each named source answers for: scenarios by evidence_source, work
 // units by source.

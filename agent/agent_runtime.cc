@@ -30,13 +30,15 @@ constexpr char kHistoricalMarker[] = {0x38, 0x01};
 
 AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
                            MqttTransport* transport, const Clock* clock,
-                           std::vector<SessionStart> sessions)
+                           std::vector<SessionStart> sessions, const ClockSyncCheck* sync_check)
     : loaded_(loaded),
       sampler_(sampler),
       spool_(spool),
       transport_(transport),
       clock_(clock),
       sessions_(std::move(sessions)),
+      sync_check_(sync_check),
+      clock_hold_(static_cast<int64_t>(loaded.config.clock().max_hold_s()) * 1000),
       session_id_(sessions_.back().session_id),
       started_at_ms_(clock->NowMs()),
       topics_(loaded.config.topic_root()),
@@ -77,16 +79,9 @@ v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_las
   return status;
 }
 
-void AgentRuntime::Wake() {
-  absl::MutexLock lock(&wake_mu_);
-  woken_ = true;
-}
+void AgentRuntime::Wake() { wake_.Ring(); }
 
-void AgentRuntime::SleepUnlessWoken(int64_t ms) {
-  absl::MutexLock lock(&wake_mu_);
-  wake_mu_.AwaitWithTimeout(absl::Condition(&woken_), absl::Milliseconds(ms));
-  woken_ = false;
-}
+void AgentRuntime::SleepUnlessWoken(int64_t ms) { wake_.WaitFor(absl::Milliseconds(ms)); }
 
 absl::Status AgentRuntime::OnConnected(const std::string& uri) {
   // The retained commit comes at once: what the aggregator applied while
@@ -102,7 +97,7 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
   // uncommitted is sent again: the broker's acknowledgement was not enough.
   ++generation_;
   awaiting_puback_ = 0;
-  connected_at_ms_ = clock_->NowMs();
+  connected_at_monotonic_ms_ = clock_->MonotonicMs();
   live_from_id_ = spool_->last_id() + 1;
   spool_->RewindUnacked();
   absl::Status announced = PublishAndWait(
@@ -119,8 +114,55 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
 }
 
 absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
-  v1::Report report = sampler_->Sample(window, session_id_);
   ++counters_.sampled;
+  return AppendReport(sampler_->Sample(window, session_id_));
+}
+
+void AgentRuntime::CloseWindow(const ReportWindow& window, int64_t window_line_ms,
+                               int64_t current_line_ms) {
+  ++counters_.sampled;
+  v1::Report report = sampler_->Sample(window, session_id_);
+  if (sync_check_ == nullptr) {  // the wall clock is trusted
+    absl::Status appended = AppendReport(std::move(report));
+    if (!appended.ok()) LogError(absl::StrCat("spool append: ", appended.message()));
+    return;
+  }
+  // Every window passes through the hold, so that one closed on an old
+  // time line (at NTP's step) is moved to the new one like the held ones.
+  const bool was_holding = clock_hold_.held() > 0;
+  clock_hold_.Add(std::move(report), window_line_ms, clock_->MonotonicMs());
+  ReleaseHeld(current_line_ms);
+  if (!was_holding && clock_hold_.held() > 0) {
+    LogWarning(absl::StrCat("the wall clock is not synchronised (clock.sync_check): holding ",
+                            "windows until it is, at most ", loaded_.config.clock().max_hold_s(),
+                            " s"));
+  }
+}
+
+void AgentRuntime::ReleaseHeld(int64_t current_line_ms) {
+  const bool had_given_up = clock_hold_.gave_up();
+  const size_t held = clock_hold_.held();
+  std::vector<v1::Report> released =
+      clock_hold_.Release(sync_check_->Synchronized(), current_line_ms, clock_->MonotonicMs());
+  if (released.empty()) return;
+  if (held > 1 && !clock_hold_.gave_up()) {
+    LogInfo(absl::StrCat(released.size(),
+                         " held window(s) stamped and spooled now that the clock is synchronised"));
+  } else if (clock_hold_.gave_up() && !had_given_up) {
+    LogWarning(absl::StrCat(released.size(), " held window(s) spooled, flagged: the clock is ",
+                            "still not synchronised; later windows are flagged until it is"));
+  }
+  AppendAll(std::move(released));
+}
+
+void AgentRuntime::AppendAll(std::vector<v1::Report> reports) {
+  for (v1::Report& report : reports) {
+    absl::Status appended = AppendReport(std::move(report));
+    if (!appended.ok()) LogError(absl::StrCat("spool append: ", appended.message()));
+  }
+}
+
+absl::Status AgentRuntime::AppendReport(v1::Report report) {
   // Room is made first, so that the report's health counts what its own
   // arrival pushed out. The slack covers the health fields themselves.
   ASSIGN_OR_RETURN(const RoomMade room,
@@ -151,7 +193,7 @@ absl::Status AgentRuntime::SampleWindow(const ReportWindow& window) {
   health->set_dropped_disk_full(spooled.dropped_disk_full);
   report.set_uncommitted_from(
       std::max(sessions_.back().first_sequence, spool_->acknowledged_through() + 1));
-  absl::Status appended = spool_->Append(window.sequence, report.SerializeAsString());
+  absl::Status appended = spool_->Append(report.sequence(), report.SerializeAsString());
   if (const uint64_t disk_full = spool_->stats().dropped_disk_full;
       disk_full > spooled.dropped_disk_full) {
     LogWarning(absl::StrCat("disk full under the spool: ", disk_full - spooled.dropped_disk_full,
@@ -257,16 +299,20 @@ void AgentRuntime::ApplyCommits(int64_t now_ms) {
   gap_wait_ms_ = std::min(gap_wait_ms_ * 2, kMaxGapWaitMs);
 }
 
-void AgentRuntime::WarnIfCommitsLag(int64_t now_ms) {
+void AgentRuntime::WarnIfCommitsLag(const ClockReading& now) {
   constexpr int64_t kLagMs = 120 * 1000;
   constexpr int64_t kEveryMs = 600 * 1000;
   const SpoolStats spooled = spool_->stats();
   if (!transport_->IsConnected() || spooled.oldest_pending_ms == 0) return;
   // Counted from the connection: what waited out an outage is not late yet.
-  const int64_t age_ms = now_ms - std::max(spooled.oldest_pending_ms, connected_at_ms_);
+  // The report's age is on the wall clock (it may come from an earlier
+  // run), the connection's on the monotonic one: a step of the wall clock
+  // alone does not make reports look late.
+  const int64_t age_ms = std::min(now.wall_ms - spooled.oldest_pending_ms,
+                                  now.monotonic_ms - connected_at_monotonic_ms_);
   if (age_ms < kLagMs + 2 * loaded_.config.publish_interval_ms()) return;
-  if (last_lag_warning_ms_ != 0 && now_ms - last_lag_warning_ms_ < kEveryMs) return;
-  last_lag_warning_ms_ = now_ms;
+  if (last_lag_warning_ms_ != 0 && now.monotonic_ms - last_lag_warning_ms_ < kEveryMs) return;
+  last_lag_warning_ms_ = now.monotonic_ms;
   LogWarning(absl::StrCat(spooled.pending_records, " report(s) uncommitted, the oldest for ",
                           age_ms / 1000, " s since connecting: is an aggregator running, and may ",
                           "this node publish its reports (broker ACL)?"));
@@ -328,11 +374,11 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
         LogWarning(absl::StrCat("the wall clock stepped by ", closed->step_ms / 1000.0,
                                 " s: the window closes at the step and is flagged"));
       }
-      absl::Status sampled = SampleWindow(
-          ReportWindow{closed->start_ms, closed->end_ms, ++sequence, closed->clock_stepped});
-      if (!sampled.ok()) LogError(absl::StrCat("spool append: ", sampled.message()));
+      CloseWindow(ReportWindow{closed->start_ms, closed->end_ms, ++sequence, closed->clock_stepped},
+                  closed->line_offset_ms, windows.line_offset_ms());
     }
-    const int64_t now = clock_->NowMs();
+    // The clock may be synchronised between two windows.
+    if (clock_hold_.held() > 0) ReleaseHeld(windows.line_offset_ms());
     const int64_t monotonic_now = clock_->MonotonicMs();
     ApplyCommits(monotonic_now);
     Pump();
@@ -340,7 +386,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       if (absl::Status tidied = spool_->Tidy(); !tidied.ok()) {
         LogError(absl::StrCat("spool: ", tidied.message()));
       }
-      WarnIfCommitsLag(now);
+      WarnIfCommitsLag(ReadClocks(*clock_));
       next_tidy_ms = monotonic_now + kTidyEveryMs;
     }
     int64_t wake_at = windows.next_close_monotonic_ms();
@@ -349,6 +395,8 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     SleepUnlessWoken(sleep_ms);
   }
 
+  // Held windows go out with the times the clock gives: flagged, not lost.
+  AppendAll(clock_hold_.ReleaseAll(windows.line_offset_ms(), clock_->MonotonicMs()));
   // A clean stop first gives what is in flight or spooled a moment to be
   // committed; the rest stays in the spool for the next start.
   const int64_t drain_until = clock_->MonotonicMs() + kDrainOnStopMs;

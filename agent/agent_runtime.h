@@ -23,14 +23,18 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/agent_config.h"
+#include "agent/clock_hold.h"
 #include "agent/node_session.h"
 #include "agent/sampler.h"
 #include "agent/spool/spool.h"
+#include "agent/window_scheduler.h"
 #include "ftel/v1/status.pb.h"
 #include "libftel/mqtt/broker_connection.h"
 #include "libftel/mqtt/mqtt_transport.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "libftel/platform/clock.h"
+#include "libftel/platform/clock_sync.h"
+#include "libftel/platform/doorbell.h"
 #include "libftel/platform/shutdown_signal.h"
 
 namespace ftel {
@@ -51,8 +55,11 @@ class AgentRuntime {
   // disconnected) before the runtime: its callbacks refer to the runtime.
   // `sessions` are the node's session starts, oldest first; the last is the
   // current session (LoadSessionStarts, RecordSessionStart).
+  // `sync_check` tells whether the wall clock is synchronised (the config's
+  // clock.sync_check); null: always (never hold a window).
   AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
-               MqttTransport* transport, const Clock* clock, std::vector<SessionStart> sessions);
+               MqttTransport* transport, const Clock* clock, std::vector<SessionStart> sessions,
+               const ClockSyncCheck* sync_check = nullptr);
 
   // Returns when `stop` is requested, after publishing the offline status.
   absl::Status Run(ShutdownSignal& stop);
@@ -70,6 +77,16 @@ class AgentRuntime {
   // The on-connected hook: what is spooled becomes a replay, and the node
   // announces itself online.
   absl::Status OnConnected(const std::string& uri);
+  // Samples a closed window, stamped on the time line `window_line_ms`,
+  // and appends it; with a clock.sync_check, through the hold, which keeps
+  // it (and later ones) while the clock is unsynchronised and moves what it
+  // releases to the scheduler's current line.
+  void CloseWindow(const ReportWindow& window, int64_t window_line_ms, int64_t current_line_ms);
+  // Appends what the hold releases now.
+  void ReleaseHeld(int64_t current_line_ms);
+  // Appends a sampled report, with the agent's health, to the spool.
+  absl::Status AppendReport(v1::Report report);
+  void AppendAll(std::vector<v1::Report> reports);
   // One round of publishing from the spool, up to max_inflight.
   void Pump();
   // Takes a commit from the transport's thread (on the commit topic).
@@ -79,11 +96,11 @@ class AgentRuntime {
   void ApplyCommits(int64_t now_ms) ABSL_LOCKS_EXCLUDED(commits_mu_);
   // Warns, at most every 10 minutes, when reports stay uncommitted while
   // connected: no aggregator, or the broker drops them (an ACL denial).
-  void WarnIfCommitsLag(int64_t now_ms);
+  void WarnIfCommitsLag(const ClockReading& now);
 
-  void Wake() ABSL_LOCKS_EXCLUDED(wake_mu_);
+  void Wake();
   // Sleeps up to `ms`, or until woken.
-  void SleepUnlessWoken(int64_t ms) ABSL_LOCKS_EXCLUDED(wake_mu_);
+  void SleepUnlessWoken(int64_t ms);
 
   const LoadedAgentConfig& loaded_;
   Sampler* sampler_;
@@ -91,6 +108,8 @@ class AgentRuntime {
   MqttTransport* transport_;
   const Clock* clock_;
   const std::vector<SessionStart> sessions_;
+  const ClockSyncCheck* sync_check_;
+  ClockHold clock_hold_;
   const uint64_t session_id_;
   const int64_t started_at_ms_;
   const TopicScheme topics_;
@@ -108,7 +127,7 @@ class AgentRuntime {
   std::atomic<int64_t> awaiting_puback_{0};
   std::atomic<uint64_t> generation_{0};
   int64_t last_lag_warning_ms_ = 0;
-  int64_t connected_at_ms_ = 0;
+  int64_t connected_at_monotonic_ms_ = 0;
 
   // The highest through_sequence committed per session, from the commits.
   absl::Mutex commits_mu_;
@@ -123,9 +142,9 @@ class AgentRuntime {
   int64_t gap_since_ms_ = 0;
   int64_t gap_wait_ms_ = 0;
 
-  // Set by the transport's thread to wake the loop early.
-  absl::Mutex wake_mu_;
-  bool woken_ ABSL_GUARDED_BY(wake_mu_) = false;
+  // Rung by the transport's thread to wake the loop early; the loop's
+  // sleep is on the monotonic clock.
+  Doorbell wake_;
 };
 
 }  // namespace ftel

@@ -91,8 +91,10 @@ int main(int argc, char** argv) {
       spooled.discarded_torn, " torn tail(s)"));
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
+  const std::unique_ptr<ftel::ClockSyncCheck> sync_check =
+      ftel::ClockSyncCheckFrom(loaded->config.clock());
   ftel::AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock,
-                             *std::move(sessions));
+                             *std::move(sessions), sync_check.get());
   absl::Status result = runtime.Run(stop);
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {

@@ -37,6 +37,7 @@ std::optional<WindowScheduler::Window> WindowScheduler::Poll(int64_t wall_ms,
     closed.end_ms = start_wall_ms_ + std::min(monotonic_ms - start_monotonic_ms_, interval_ms_);
     closed.clock_stepped = true;
     closed.step_ms = step_ms;
+    closed.line_offset_ms = line_offset_ms();
     start_wall_ms_ = wall_ms;
     start_monotonic_ms_ = monotonic_ms;
     if (closed.end_ms <= closed.start_ms) return std::nullopt;  // nothing in it yet
@@ -58,6 +59,7 @@ std::optional<WindowScheduler::Window> WindowScheduler::Poll(int64_t wall_ms,
   Window closed;
   closed.start_ms = start_wall_ms_;
   closed.end_ms = start_wall_ms_ + interval_ms_;
+  closed.line_offset_ms = line_offset_ms();
   // The stamps follow the wall clock's slow corrections (NTP slewing)
   // instead of drifting from it: once they are kResyncMs apart, a wall
   // clock that is behind shortens this window and one that is ahead starts

@@ -44,6 +44,10 @@ class WindowScheduler {
     // `step_ms` (positive: forward) right after it.
     bool clock_stepped = false;
     int64_t step_ms = 0;
+    // The time line it was stamped on: wall minus monotonic milliseconds.
+    // Stamps on one line are exact (no rounding between windows), so a
+    // ClockHold can move windows from one line to another back to back.
+    int64_t line_offset_ms = 0;
   };
 
   WindowScheduler(int64_t interval_ms, int64_t wall_ms, int64_t monotonic_ms);
@@ -53,6 +57,8 @@ class WindowScheduler {
   // one comes back.
   std::optional<Window> Poll(int64_t wall_ms, int64_t monotonic_ms);
   int64_t next_close_monotonic_ms() const { return start_monotonic_ms_ + interval_ms_; }
+  // The time line the next window is stamped on.
+  int64_t line_offset_ms() const { return start_wall_ms_ - start_monotonic_ms_; }
 
  private:
   const int64_t interval_ms_;

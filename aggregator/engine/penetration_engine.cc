@@ -115,6 +115,7 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     summary.set_reports(summary.reports() + node.reports);
     summary.set_duplicates(summary.duplicates() + node.duplicates);
     summary.set_overlapping_windows(summary.overlapping_windows() + node.overlapping);
+    summary.set_unsynchronized_windows(summary.unsynchronized_windows() + node.unsynchronized);
     for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
     AddCoverage(node, &facts.covered_ms, &facts.span_ms);
     if (!node.has_report) continue;

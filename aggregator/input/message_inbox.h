@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/platform/doorbell.h"
 
 namespace ftel {
 
@@ -34,6 +35,7 @@ class MessageInbox {
  private:
   absl::Mutex mu_;
   std::deque<Received> queue_ ABSL_GUARDED_BY(mu_);
+  Doorbell arrived_;  // the wait is on the monotonic clock
 };
 
 }  // namespace ftel

@@ -37,6 +37,7 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   }
 
   ++node.reports;
+  if (report.clock_unsynchronized()) ++node.unsynchronized;
   if (record_local_) local_windows_[node_key].push_back(key);
   NodeRecord::Window& window = node.windows[key];
   window.start_ms = report.window_start_ms();
@@ -133,6 +134,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   snapshot.set_reports(node.reports);
   snapshot.set_duplicates(node.duplicates);
   snapshot.set_overlapping(node.overlapping);
+  snapshot.set_unsynchronized(node.unsynchronized);
   node.commits.SaveTo(&snapshot);
   return snapshot;
 }
@@ -157,6 +159,7 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
   node.reports = snapshot.reports();
   node.duplicates = snapshot.duplicates();
   node.overlapping = snapshot.overlapping();
+  node.unsynchronized = snapshot.unsynchronized();
   node.commits.RestoreFrom(snapshot);
 }
 

@@ -50,6 +50,8 @@ struct NodeRecord {
   uint64_t duplicates = 0;
   // Reports not counted because their window overlapped counted time.
   uint64_t overlapping = 0;
+  // Counted reports stamped with a clock the agent found unsynchronised.
+  uint64_t unsynchronized = 0;
   // Whether the window [start_ms, end_ms) overlaps a counted one.
   bool Overlaps(int64_t start_ms, int64_t end_ms) const;
   // What is committed of its sessions' reports once this record is saved.

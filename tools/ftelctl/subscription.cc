@@ -12,8 +12,11 @@ absl::Status Subscription::Start(const std::string& broker_uri,
                                  const std::vector<std::string>& filters) {
   transport_ = NewPahoMqttTransport(broker_uri, absl::StrCat("ftelctl-", getpid()));
   transport_->SetMessageHandler([this](MqttMessage message) {
-    absl::MutexLock lock(&mu_);
-    messages_.push_back(std::move(message));
+    {
+      absl::MutexLock lock(&mu_);
+      messages_.push_back(std::move(message));
+    }
+    arrived_.Ring();
   });
   RETURN_IF_ERROR(transport_->Connect(MqttConnectOptions{}));
   for (const std::string& filter : filters) RETURN_IF_ERROR(transport_->Subscribe(filter, 1));
@@ -21,14 +24,20 @@ absl::Status Subscription::Start(const std::string& broker_uri,
 }
 
 std::optional<MqttMessage> Subscription::Next(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  auto has_message = [](std::deque<MqttMessage>* messages) { return !messages->empty(); };
-  if (!mu_.AwaitWithTimeout(absl::Condition(+has_message, &messages_), timeout)) {
-    return std::nullopt;
+  const int64_t deadline_ms = clock_.MonotonicMs() + absl::ToInt64Milliseconds(timeout);
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!messages_.empty()) {
+        MqttMessage message = std::move(messages_.front());
+        messages_.pop_front();
+        return message;
+      }
+    }
+    const int64_t left_ms = deadline_ms - clock_.MonotonicMs();
+    if (left_ms <= 0) return std::nullopt;
+    arrived_.WaitFor(absl::Milliseconds(left_ms));
   }
-  MqttMessage message = std::move(messages_.front());
-  messages_.pop_front();
-  return message;
 }
 
 }  // namespace ftel

@@ -14,6 +14,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libftel/mqtt/mqtt_transport.h"
+#include "libftel/platform/clock.h"
+#include "libftel/platform/doorbell.h"
 
 namespace ftel {
 
@@ -28,6 +30,8 @@ class Subscription {
   std::unique_ptr<MqttTransport> transport_;
   absl::Mutex mu_;
   std::deque<MqttMessage> messages_ ABSL_GUARDED_BY(mu_);
+  Doorbell arrived_;  // the wait is on the monotonic clock
+  SystemClock clock_;
 };
 
 }  // namespace ftel
