@@ -177,7 +177,7 @@ absl::Status AgentRuntime::AppendReport(v1::Report report) {
     LogWarning(absl::StrCat("spool full or expired: dropped ", room.dropped_unconfirmed,
                             " oldest report(s) the broker had acknowledged but no aggregator "
                             "committed yet, ",
-                            spooled.dropped_unconfirmed, " since start"));
+                            spooled.dropped_unconfirmed, " in total"));
   }
   v1::AgentHealth* health = report.mutable_health();
   health->set_spool_pending(spooled.pending_records + 1);

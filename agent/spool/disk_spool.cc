@@ -171,6 +171,7 @@ absl::Status DiskSpool::ReadStateLocked() {
   stats_.discarded_corrupt = state->discarded_corrupt;
   stats_.discarded_torn = state->discarded_torn;
   stats_.dropped_disk_full = state->dropped_disk_full;
+  stats_.dropped_unconfirmed = state->dropped_unconfirmed;
   return absl::OkStatus();
 }
 
@@ -509,6 +510,7 @@ absl::Status DiskSpool::MaybePersistStateLocked(bool force) {
   state.discarded_corrupt = stats_.discarded_corrupt;
   state.discarded_torn = stats_.discarded_torn;
   state.dropped_disk_full = stats_.dropped_disk_full;
+  state.dropped_unconfirmed = stats_.dropped_unconfirmed;
   if (state == persisted_) return absl::OkStatus();
   // Changed counts are written at once: they are rare and must survive.
   const bool counts_changed = !SameCounts(state, persisted_);

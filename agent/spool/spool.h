@@ -76,9 +76,10 @@ struct SpoolStats {
   // ENOSPC), and reports that could not be stored at all for it; over the
   // life of the spool.
   uint64_t dropped_disk_full = 0;
-  // Uncommitted records dropped (full or too old) that the broker had
-  // acknowledged: probably delivered, not counted above. Since the spool was
-  // opened (a restart forgets which records the broker had).
+  // Uncommitted records dropped (full, too old or disk full) that the
+  // broker had acknowledged in this process: probably delivered, not counted
+  // above. Over the life of the spool; after a restart, which records the
+  // broker had is forgotten, so their drops count above instead.
   uint64_t dropped_unconfirmed = 0;
   // Corrupted regions skipped and torn tails cut off when the spool was opened.
   uint64_t discarded_corrupt = 0;

@@ -1,7 +1,8 @@
 // The spool's small state files, as typed values and pure functions:
 // `acked` holds the acknowledged watermark and the lifetime drop and damage
 // counts, one line of decimal numbers separated by spaces,
-//   "<watermark> <dropped_full> <dropped_expired> <discarded_corrupt> <discarded_torn>\n"
+//   "<watermark> <dropped_full> <dropped_expired> <discarded_corrupt> <discarded_torn>
+//    <dropped_disk_full> <dropped_unconfirmed>\n"
 // and `clean` marks a clean close (present only between Close and the next
 // Open; its contents are never read).
 //
@@ -34,11 +35,13 @@ struct SpoolStateFile {
   uint64_t discarded_corrupt = 0;
   uint64_t discarded_torn = 0;
   uint64_t dropped_disk_full = 0;
+  uint64_t dropped_unconfirmed = 0;
 
   std::string Encode() const;
   // Reads what Encode wrote, and what earlier agents wrote: a file with
-  // only the watermark (before the counts were kept) has zero counts, and
-  // numbers after the sixth are ignored. DataLoss "not a spool state: '<text>'"
+  // only the watermark (before the counts were kept) has zero counts, one
+  // with five or six numbers zero for the later counts, and numbers after
+  // the seventh are ignored. DataLoss "not a spool state: '<text>'"
   // for an empty file or a field that is not a decimal u64; the caller adds
   // the path.
   static absl::StatusOr<SpoolStateFile> Parse(absl::string_view text);

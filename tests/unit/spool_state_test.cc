@@ -24,8 +24,9 @@ SpoolStateFile State(uint64_t watermark, uint64_t dropped_full, uint64_t dropped
 TEST(SpoolStateFile, EncodesTheLineSpoolsWrite) {
   SpoolStateFile state = State(250, 3, 4, 1, 2);
   state.dropped_disk_full = 5;
-  EXPECT_EQ(state.Encode(), "250 3 4 1 2 5\n");
-  EXPECT_EQ(SpoolStateFile{}.Encode(), "0 0 0 0 0 0\n");
+  state.dropped_unconfirmed = 6;
+  EXPECT_EQ(state.Encode(), "250 3 4 1 2 5 6\n");
+  EXPECT_EQ(SpoolStateFile{}.Encode(), "0 0 0 0 0 0 0\n");
 }
 
 TEST(SpoolStateFile, TheLineOfAgentsBeforeDiskFullCountsHasNone) {
@@ -60,11 +61,12 @@ TEST(SpoolStateFile, AWatermarkAloneFromEarlierAgentsHasZeroCounts) {
   EXPECT_EQ(*state, State(250, 0, 0, 0, 0));
 }
 
-TEST(SpoolStateFile, NumbersAfterTheSixthAreIgnored) {
-  const absl::StatusOr<SpoolStateFile> state = SpoolStateFile::Parse("7 1 2 3 4 99 x\n");
+TEST(SpoolStateFile, NumbersAfterTheSeventhAreIgnored) {
+  const absl::StatusOr<SpoolStateFile> state = SpoolStateFile::Parse("7 1 2 3 4 99 98 x\n");
   ASSERT_TRUE(state.ok()) << state.status();
   SpoolStateFile expected = State(7, 1, 2, 3, 4);
   expected.dropped_disk_full = 99;
+  expected.dropped_unconfirmed = 98;
   EXPECT_EQ(*state, expected);
 }
 

@@ -314,13 +314,20 @@ TEST_F(SpoolTest, DropAndDamageCountsSurviveRestarts) {
   options.max_bytes = 4096;
   options.segment_bytes = 512;
   auto spool = Open(options);
-  AppendRange(*spool, 1, 200);
+  // The broker acknowledged the first ten, no commit came: their drop is
+  // unconfirmed.
+  AppendRange(*spool, 1, 10);
+  Drain(*spool);
+  for (uint64_t id = 1; id <= 10; ++id) spool->Published(id);
+  AppendRange(*spool, 11, 200);
   const uint64_t dropped = spool->stats().dropped_full;
   ASSERT_GT(dropped, 0u);
+  ASSERT_EQ(spool->stats().dropped_unconfirmed, 10u);
   env_.Crash();  // even without a clean close
   spool.release();
   auto reopened = Open(options);
   EXPECT_EQ(reopened->stats().dropped_full, dropped);
+  EXPECT_EQ(reopened->stats().dropped_unconfirmed, 10u);
   EXPECT_FALSE(reopened->was_clean());
   ASSERT_TRUE(reopened->Close().ok());
   reopened.reset();
@@ -403,13 +410,13 @@ TEST_F(SpoolTest, StateFileHoldsTheWatermarkThenTheCounts) {
   Drain(*spool);
   for (uint64_t id = 1; id <= 3; ++id) spool->Ack(id);
   ASSERT_TRUE(spool->Flush().ok());
-  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 0 0\n");
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 0 0 0\n");
   spool.reset();
   const std::string path = SegmentPath(1);
   const std::string data = env_.Contents(path);
   env_.SetContents(path, data.substr(0, data.size() - 3));
   auto reopened = Open();
-  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 1 0\n");
+  EXPECT_EQ(env_.Contents(absl::StrCat(kDir, "/acked")), "3 0 0 0 1 0 0\n");
 }
 
 TEST_F(SpoolTest, StateFileOfAnEarlierAgentIsRead) {
