@@ -9,7 +9,11 @@ export function renderTrends(container, results, { t, granularity }) {
   const history = results.history('fleet', 'all', granularity);
   if (chart) chart.destroy();
   chart = null;
-  const points = history.json?.points ?? [];
+  if (!history.json) {
+    container.innerHTML = `<p class="empty">${t('noData')}</p>`;
+    return;
+  }
+  const points = history.json.points;
   container.innerHTML = `<p>${fig(history, 'points.length', 'count', t)} ${t('points')}</p>` +
     '<div class="chart"></div>';
   if (points.length === 0) return;
@@ -21,13 +25,14 @@ export function renderTrends(container, results, { t, granularity }) {
     points.map((p) => p.oee_percent ?? null),
     points.map((p) => percent(p.completeness)),
   ];
+  const pad = granularity === 'hour' ? 1800 : 43200;
   const series = (label, stroke) => ({ label, stroke, width: 2, points: { size: 7 } });
   chart = new uPlot({
     width: Math.max(container.clientWidth - 10, 300),
     height: 220,
     scales: {
-      // One point alone would get a scale of years: show the hour around it.
-      x: { time: true, range: (u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) },
+      // Half a bucket either side, so that one point alone is not lost in a scale of years.
+      x: { time: true, range: () => [data[0][0] - pad, data[0][data[0].length - 1] + pad] },
       y: { range: [0, 100] },
     },
     series: [{}, series(t('declared'), '#1d3557'), series(t('observed'), '#2a9d8f'),
