@@ -98,6 +98,7 @@ export class Plant {
   constructor(dir) {
     this.dir = dir;
     this.agents = new Map();
+    this.others = [];
   }
 
   async startBroker() {
@@ -183,7 +184,15 @@ export class Plant {
     return agent;
   }
 
+  // Another process of the test, logging into the test's directory.
+  spawn(name, argv) {
+    const process = new Process(name, argv, join(this.dir, `${name}.log`)).start();
+    this.others.push(process);
+    return process;
+  }
+
   async stop() {
+    for (const other of this.others) await other.stop();
     for (const agent of this.agents.values()) await agent.stop();
     if (this.aggregator) await this.aggregator.stop();
     if (this.broker) await this.broker.stop();
@@ -191,19 +200,24 @@ export class Plant {
 }
 
 // Subscribes as the dashboard user and keeps the newest JSON of every
-// results topic, as the page should.
+// results topic, as the page should, and every value each topic had.
 export async function recordResults(plant) {
   const latest = new Map();
+  const seen = new Map();
   const client = mqtt.connect(`mqtt://127.0.0.1:${plant.mqttPort}`, {
     ...dashboardLogin, protocolVersion: 4, reconnectPeriod: 500,
   });
   client.on('message', (topic, payload) => {
-    if (payload.length) latest.set(topic, JSON.parse(payload.toString()));
+    if (!payload.length) return;
+    const json = JSON.parse(payload.toString());
+    latest.set(topic, json);
+    if (!seen.has(topic)) seen.set(topic, []);
+    seen.get(topic).push(json);
   });
   await new Promise((resolve, reject) => {
     client.once('connect', resolve);
     client.once('error', reject);
   });
   await client.subscribeAsync(['ftel/v1/rates/#', 'ftel/v1/history/#', 'ftel/v1/flat/#'], { qos: 1 });
-  return { latest, end: () => client.endAsync() };
+  return { latest, seen, end: () => client.endAsync() };
 }
