@@ -118,6 +118,20 @@ test('every figure equals the retained JSON it came from', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('the flat views carry the figures of the retained results', () => {
+  const pairs = [['ftel/v1/rates/fleet', 'ftel/v1/flat/fleet', 'declared.pooled', 'factories'],
+    ...factories.map((f) => [`ftel/v1/rates/factory/${f}`, `ftel/v1/flat/factory/${f}`, 'declared', 'nodes'])];
+  for (const [rates, flat, declared, count] of pairs) {
+    const [r, v] = [recorder.latest.get(rates), recorder.latest.get(flat)];
+    const ratio = declared.split('.').reduce((x, k) => x[k], r);
+    assert.equal(v.declared_numerator, ratio.numerator, flat);
+    assert.equal(v.declared_denominator, ratio.denominator, flat);
+    assert.equal(v.declared_percent, ratio.percent, flat);
+    assert.equal(v[count], r[count], flat);
+    assert.ok(Object.values(v).every((x) => typeof x === 'number'), `${flat} is flat numbers`);
+  }
+});
+
 test('the factory table sorts and filters', async () => {
   const names = () => page.$$eval('#factories tbody tr', (trs) => trs.map((tr) => tr.dataset.factory));
   await page.click('#factories th[data-key="declared"]');

@@ -7,15 +7,15 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const root = new URL('../..', import.meta.url).pathname;
 // The npm packages live with the dashboard (dashboard/node_modules).
 export const requireDashboard = createRequire(join(root, 'dashboard', 'package.json'));
 const mqtt = requireDashboard('mqtt');
 
-export const binDir = process.env.FTEL_BIN_DIR ?? join(root, 'build', 'native');
-export const pageDir = process.env.FTEL_DASHBOARD_DIR ?? join(binDir, 'dashboard');
+export const binDir = resolve(process.env.FTEL_BIN_DIR ?? join(root, 'build', 'native'));
+export const pageDir = resolve(process.env.FTEL_DASHBOARD_DIR ?? join(binDir, 'dashboard'));
 export const factories = ['foshan-appliances', 'suzhou-electronics', 'tangshan-steel'];
 export const dashboardLogin = { username: 'dashboard', password: 'dashboard-secret' };
 

@@ -16,7 +16,7 @@ const strings = {
     terminals: 'AI 终端占比', keyEquipment: 'AI 关键设备占比', matrix: '场景矩阵（按业务环节）',
     scenario: '场景', built: '已建设', aiDeclared: 'AI 申报', aiObserved: 'AI 实测', link: '业务环节',
     links: '业务环节', sectors: '行业', regions: '地区', yes: '是', no: '否', noData: '尚无数据',
-    points: '个数据点', language: 'English',
+    points: '数据点', language: 'English',
   },
   en: {
     title: 'ftel smart-factory AI penetration', broker: 'Broker', username: 'Username', password: 'Password',
@@ -35,7 +35,7 @@ const strings = {
     matrix: 'scenario matrix by process link', scenario: 'scenario', built: 'built',
     aiDeclared: 'AI declared', aiObserved: 'AI observed', link: 'process link', links: 'process links',
     sectors: 'sectors', regions: 'regions', yes: 'yes', no: 'no', noData: 'no data yet',
-    points: 'points', language: '中文',
+    points: 'history points', language: '中文',
   },
 };
 

@@ -14,7 +14,7 @@ export function renderTrends(container, results, { t, granularity }) {
     return;
   }
   const points = history.json.points;
-  container.innerHTML = `<p>${fig(history, 'points.length', 'count', t)} ${t('points')}</p>` +
+  container.innerHTML = `<p>${t('points')}: ${fig(history, 'points.length', 'count', t)}</p>` +
     '<div class="chart"></div>';
   if (points.length === 0) return;
   const percent = (ratio) => ratio?.percent ?? null;
