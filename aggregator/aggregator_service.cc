@@ -39,6 +39,7 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000),
       results_cache_(loaded.catalogue, static_cast<int64_t>(loaded.config.stale_after_s()) * 1000),
       publisher_(loaded.config.topic_root(), loaded.config.outputs(), transport),
+      flat_views_(loaded.config.topic_root(), transport),
       commits_(loaded.config.topic_root(), transport),
       connection_(loaded.config.broker(), transport, clock, static_cast<uint64_t>(clock->NowMs()),
                   ConnectionHooks()) {
@@ -100,6 +101,7 @@ absl::Status AggregatorService::OnConnected(const std::string& uri) {
   if (!group.empty()) RETURN_IF_ERROR(transport_->Subscribe(topics_.AllClusterDeltas(), 1));
   // After a (re)connect the broker may have lost our retained results.
   publisher_.Reset();
+  flat_views_.Reset();
   commits_.Reset();
   dirty_ = true;
   LogInfo(absl::StrCat(
@@ -233,6 +235,10 @@ void AggregatorService::Recompute() {
       results_cache_.Update(state_, state_.TakeChangedFactories(), now_ms, &changed_factories);
   const FleetResults& results = *last_results_;
   uint64_t published = publisher_.PublishResults(results, changed_factories);
+  // Flat JSON views (not counted in published_total); like the commits, only
+  // with a state store, as the program always has: the unit tests without
+  // one count the rates messages alone.
+  if (store_ != nullptr) flat_views_.Publish(state_, results);
   if (history_.has_value()) {
     for (const v1::History* history : history_->Record(results, now_ms)) {
       published += publisher_.PublishHistory(*history);

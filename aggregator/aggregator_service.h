@@ -29,6 +29,7 @@
 #include "aggregator/input/input_validator.h"
 #include "aggregator/input/message_inbox.h"
 #include "aggregator/outputs/commit_publisher.h"
+#include "aggregator/outputs/flat_view_publisher.h"
 #include "aggregator/outputs/history_recorder.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "aggregator/outputs/result_publisher.h"
@@ -100,6 +101,7 @@ class AggregatorService {
   FleetState state_;
   ResultsCache results_cache_;
   ResultPublisher publisher_;
+  FlatViewPublisher flat_views_;
   CommitPublisher commits_;
   std::optional<HistoryRecorder> history_;
   BrokerConnection connection_;

@@ -19,6 +19,7 @@ mkdir -p "$run"
 source "$root/scripts/lib/free_port.sh"
 port=$(free_port)
 http_port=$(free_port)
+ws_port=$(free_port)
 
 pids=()
 cleanup() {
@@ -44,6 +45,14 @@ mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 # queue limit), on loopback and without logins.
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 10\nmax_queued_messages 100000\n' \
   "$port" "$run" >"$run/mosquitto.conf"
+# The web dashboard (docs/dashboard.md): built from dashboard/ with npm, served by a
+# WebSockets listener's http_dir. mosquitto 2.0.11 binds a WebSockets listener to
+# every address, so the demo broker can be reached from the network there.
+dashboard="needs node and npm: scripts/install-deps.sh --tests"
+if command -v npm >/dev/null && "$root/dashboard/build.sh" "$root/build/dashboard" >"$run/dashboard-build.log" 2>&1; then
+  printf 'listener %s\nprotocol websockets\nhttp_dir %s\n' "$ws_port" "$root/build/dashboard" >>"$run/mosquitto.conf"
+  dashboard="http://127.0.0.1:$ws_port/"
+fi
 "$mosquitto_bin" -c "$run/mosquitto.conf" >"$run/mosquitto.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
@@ -66,6 +75,7 @@ for agent in suzhou-electronics foshan-appliances tangshan-steel; do
   pids+=($!)
 done
 echo "demo: broker tcp://127.0.0.1:$port, metrics http://127.0.0.1:$http_port/metrics, logs in $run; Ctrl-C to stop"
+echo "demo: dashboard $dashboard"
 
 count=()
 if [[ -n "${FTEL_DEMO_SECONDS:-}" ]]; then

@@ -17,7 +17,9 @@ packages=(
 for option in "$@"; do
   case "$option" in
     --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format openssl clang-14 python3 faketime
-                        libclang-rt-14-dev) ;;
+                        libclang-rt-14-dev nodejs chromium fonts-wqy-microhei prometheus)
+             # Debian's nodejs comes without npm; other builds of nodejs bring their own.
+             command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac

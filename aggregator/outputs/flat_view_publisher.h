@@ -1,0 +1,64 @@
+// Publishes a flat view of the results for clients that read only flat
+// {"name": number} JSON (Grafana's MQTT data source; the web dashboard's
+// scenario matrix): one retained message per factory, group and the fleet on
+// {root}/v1/flat/factory/{factory_id}, {root}/v1/flat/{link|sector|region}/{key}
+// and {root}/v1/flat/fleet. Booleans are 0 or 1; a figure that is undefined
+// (a percent over a zero denominator) is left out. A factory's view also
+// carries its catalogue scenarios, merged over its nodes as the rates are:
+// scenario.{id}.built, scenario.{id}.ai_declared, scenario.{id}.ai_observed.
+// docs/protocol.md (Flat view) lists the names.
+//
+//   FlatViewPublisher flat(topic_root, transport);
+//   flat.Publish(state, results);  // after each recompute
+//   flat.Reset();                  // after a reconnect
+#ifndef FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
+#define FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "aggregator/engine/penetration_engine.h"
+#include "aggregator/state/fleet_state.h"
+#include "ftel/v1/summary.pb.h"
+#include "libftel/mqtt/mqtt_transport.h"
+
+namespace ftel {
+
+using FlatView = std::map<std::string, double>;
+
+// The flat figures of one factory; `state` gives its scenarios.
+FlatView FlatFactoryView(const v1::FactorySummary& factory, const FleetState& state);
+// The flat figures of a link, sector or region group, or of the fleet.
+FlatView FlatGroupView(const v1::GroupSummary& group);
+// {"a":1,"b":0.5}: keys in order, numbers in the shortest form that reads back.
+std::string FlatViewJson(const FlatView& view);
+
+// Used by the aggregator's processing thread; the transport's completion
+// callbacks only forget what failed, so that it is offered again.
+class FlatViewPublisher {
+ public:
+  // `transport` is borrowed and must outlive the publisher.
+  FlatViewPublisher(std::string topic_root, MqttTransport* transport);
+
+  // Publishes every view that differs from what was last published on its
+  // topic. Returns the number of messages handed to the transport.
+  uint64_t Publish(const FleetState& state, const FleetResults& results);
+  // After a reconnect: everything is offered again.
+  void Reset();
+
+ private:
+  uint64_t PublishIfChanged(const std::string& topic, std::string json);
+
+  const std::string root_;
+  MqttTransport* const transport_;
+  absl::Mutex mu_;
+  // The JSON last handed to the transport per topic.
+  std::map<std::string, std::string> published_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ftel
+
+#endif  // FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
