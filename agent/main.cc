@@ -95,7 +95,12 @@ int main(int argc, char** argv) {
       ftel::ClockSyncCheckFrom(loaded->config.clock());
   ftel::AgentRuntime runtime(*loaded, sampler->get(), spool->get(), transport.get(), &clock,
                              *std::move(sessions), sync_check.get());
+  if (absl::Status started = (*sampler)->Start(); !started.ok()) {
+    (*sampler)->Stop();
+    return Fail("sources", started);
+  }
   absl::Status result = runtime.Run(stop);
+  (*sampler)->Stop();
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {
     ftel::LogError(result.ToString());

@@ -3,8 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "agent/spool/record_format.h"
 #include "libftel/config/config_problems.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
+namespace {
+
+constexpr char kNothingFromSource[] = "the source gave nothing for it";
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig& loaded) {
   const v1::AgentConfig& config = loaded.config;
@@ -25,6 +31,7 @@ absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig
     coverage->set_ai_declared(s.ai_declared());
     *coverage->mutable_evidence()->mutable_model_ids() = s.model_ids();
     *coverage->mutable_evidence()->mutable_agent_ids() = s.agent_ids();
+    coverage->set_evidence_horizon_s(s.evidence_horizon_s());
     if (!s.evidence_source().empty()) scenario_sources[s.id()] = s.evidence_source();
   }
   *skeleton.mutable_inventory() = config.inventory();
@@ -35,13 +42,16 @@ absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig
   }
 
   ConfigProblems problems(loaded.path);
-  const std::map<std::string, SourceBindings> bindings = BindSources(config);
+  std::map<std::string, SourceBindings> bindings = BindSources(config);
+  for (auto& [name, bound] : bindings) bound.interval_ms = config.publish_interval_ms();
   std::map<std::string, std::unique_ptr<KpiSource>> sources;
   for (int i = 0; i < config.sources_size(); ++i) {
     const v1::SourceConfig& source = config.sources(i);
     auto bound = bindings.find(source.name());
+    SourceBindings unbound;
+    unbound.interval_ms = config.publish_interval_ms();
     sources[source.name()] =
-        BuiltinSources().Create(source, bound == bindings.end() ? SourceBindings{} : bound->second,
+        BuiltinSources().Create(source, bound == bindings.end() ? unbound : bound->second,
                                 "sources[" + std::to_string(i) + "]", &problems);
   }
   if (!problems.empty()) return problems.ToStatus();
@@ -65,18 +75,48 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
   report.set_window_start_ms(window.start_ms);
   report.set_window_end_ms(window.end_ms);
   report.set_clock_stepped(window.clock_stepped);
+  // Each source once per window, so that it hands over all it accumulated.
+  std::map<std::string, SourceWindow> seen;
+  for (auto& [name, source] : sources_) seen[name] = source->TakeWindow(window);
   for (v1::ScenarioCoverage& coverage : *report.mutable_scenarios()) {
     const std::string& id =
         coverage.has_custom_id() ? coverage.custom_id() : coverage.catalogue_id();
     auto source = scenario_sources_.find(id);
     if (source == scenario_sources_.end()) continue;
-    coverage.mutable_evidence()->set_inference_count(
-        sources_.at(source->second)->InferenceCount(id, window));
+    const auto& figures = seen[source->second].inferences;
+    auto figure = figures.find(id);
+    v1::AiEvidence* evidence = coverage.mutable_evidence();
+    if (figure == figures.end()) {
+      evidence->set_unknown_reason(kNothingFromSource);
+    } else if (figure->second.known()) {
+      evidence->set_inference_count(*figure->second.value);
+    } else {
+      evidence->set_unknown_reason(figure->second.unknown_reason);
+    }
   }
   for (v1::WorkUnitElements& elements : *report.mutable_work_units()) {
-    sources_.at(work_unit_sources_.at(elements.work_unit_id()))->FillWorkUnit(window, &elements);
+    const std::string id = elements.work_unit_id();
+    auto& figures = seen[work_unit_sources_.at(id)].work_units;
+    auto figure = figures.find(id);
+    if (figure == figures.end()) {
+      elements.set_unknown_reason(kNothingFromSource);
+    } else if (figure->second.known()) {
+      elements = *std::move(figure->second.value);
+    } else {
+      elements.set_unknown_reason(figure->second.unknown_reason);
+    }
+    elements.set_work_unit_id(id);
   }
   return report;
+}
+
+absl::Status Sampler::Start() {
+  for (auto& [name, source] : sources_) RETURN_IF_ERROR(source->Start());
+  return absl::OkStatus();
+}
+
+void Sampler::Stop() {
+  for (auto& [name, source] : sources_) source->Stop();
 }
 
 absl::Status CheckReportFitsSpool(const LoadedAgentConfig& loaded, Sampler& sampler) {

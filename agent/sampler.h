@@ -25,6 +25,13 @@ class Sampler {
  public:
   static absl::StatusOr<std::unique_ptr<Sampler>> Create(const LoadedAgentConfig& loaded);
 
+  // Starts the sources' own polling; Stop ends it (also after a failed
+  // Start). validate-config and the spool-size check never start them.
+  absl::Status Start();
+  void Stop();
+
+  // The report of a closed window: each source's figures for it, unknown
+  // ones with their reason.
   v1::Report Sample(const ReportWindow& window, uint64_t session_id);
 
  private:

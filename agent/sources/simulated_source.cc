@@ -18,16 +18,31 @@ uint64_t SplitMix64(uint64_t x) {
 
 class SimulatedSource : public KpiSource {
  public:
-  explicit SimulatedSource(v1::SimulatedSourceConfig config) : config_(std::move(config)) {}
+  SimulatedSource(v1::SimulatedSourceConfig config, SourceBindings bindings)
+      : config_(std::move(config)), bindings_(std::move(bindings)) {}
 
-  uint64_t InferenceCount(const std::string& scenario_id, const ReportWindow& window) override {
+  SourceWindow TakeWindow(const ReportWindow& window) override {
+    SourceWindow seen;
+    for (const std::string& id : bindings_.scenario_ids) {
+      seen.inferences[id] = Figure<uint64_t>::Known(InferenceCount(id, window));
+    }
+    for (const std::string& id : bindings_.work_unit_ids) {
+      v1::WorkUnitElements elements;
+      FillWorkUnit(id, window, &elements);
+      seen.work_units[id] = Figure<v1::WorkUnitElements>::Known(std::move(elements));
+    }
+    return seen;
+  }
+
+ private:
+  uint64_t InferenceCount(const std::string& scenario_id, const ReportWindow& window) const {
     if (Uniform(scenario_id, window, 0) >= config_.ai_activity()) return 0;
     const double scale = 0.5 + Uniform(scenario_id, window, 1);
     return std::max<uint64_t>(1, std::llround(config_.mean_inferences() * scale));
   }
 
-  void FillWorkUnit(const ReportWindow& window, v1::WorkUnitElements* e) override {
-    const std::string& id = e->work_unit_id();
+  void FillWorkUnit(const std::string& id, const ReportWindow& window,
+                    v1::WorkUnitElements* e) const {
     const double pbt = std::max<int64_t>(0, window.end_ms - window.start_ms) / 1000.0;
     const double apt = std::min(pbt, pbt * config_.availability() * Jitter(id, window, 0));
     const double pru = config_.planned_run_time_per_unit_s();
@@ -55,7 +70,6 @@ class SimulatedSource : public KpiSource {
     e->set_energy_kwh(0.05 * pq);
   }
 
- private:
   // Uniform in [0, 1), fixed by seed, entity, window and draw number.
   double Uniform(const std::string& entity, const ReportWindow& window, uint64_t draw) const {
     uint64_t x = SplitMix64(config_.seed() ^ Fnv1a64(entity));
@@ -70,6 +84,7 @@ class SimulatedSource : public KpiSource {
   }
 
   const v1::SimulatedSourceConfig config_;
+  const SourceBindings bindings_;
 };
 
 void CheckFraction(double value, const std::string& key, ConfigProblems* problems) {
@@ -79,7 +94,7 @@ void CheckFraction(double value, const std::string& key, ConfigProblems* problem
 }  // namespace
 
 std::unique_ptr<KpiSource> CreateSimulatedSource(const v1::SourceConfig& config,
-                                                 const SourceBindings&,
+                                                 const SourceBindings& bindings,
                                                  const std::string& key_prefix,
                                                  ConfigProblems* problems) {
   v1::SimulatedSourceConfig settings = config.simulated();
@@ -100,7 +115,7 @@ std::unique_ptr<KpiSource> CreateSimulatedSource(const v1::SourceConfig& config,
     problems->Add(prefix + ".planned_run_time_per_unit_s", "must be greater than 0");
   }
   if (problems->problems().size() != problems_before) return nullptr;
-  return std::make_unique<SimulatedSource>(std::move(settings));
+  return std::make_unique<SimulatedSource>(std::move(settings), bindings);
 }
 
 }  // namespace ftel
