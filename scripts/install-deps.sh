@@ -11,13 +11,15 @@ packages=(
   g++ cmake make
   protobuf-compiler libprotobuf-dev libabsl-dev
   libpaho-mqtt-dev libpaho-mqttpp-dev libssl-dev libyaml-cpp-dev libsqlite3-dev
+  libcurl4-openssl-dev libmodbus-dev
   prometheus-cpp-dev
   mosquitto mosquitto-clients
 )
 for option in "$@"; do
   case "$option" in
     --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format openssl clang-14 python3 faketime
-                        libclang-rt-14-dev nodejs chromium fonts-wqy-microhei prometheus)
+                        libclang-rt-14-dev nodejs chromium fonts-wqy-microhei prometheus
+                        python3-prometheus-client python3-pymodbus)
              # Debian's nodejs comes without npm; other builds of nodejs bring their own.
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
