@@ -216,6 +216,13 @@ void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue*
   ValidateWorkUnits(config, source_names, problems);
   ValidateSources(config, problems);
   ValidateInventory(config.inventory(), problems);
+  for (int i = 0; i < config.scenarios_size(); ++i) {
+    if (config.scenarios(i).evidence_horizon_s() > 31536000) {
+      problems->Add(absl::StrCat("scenarios[", i, "].evidence_horizon_s"),
+                    absl::StrCat("must be between 0 and 31536000, got ",
+                                 config.scenarios(i).evidence_horizon_s()));
+    }
+  }
   if (config.clock().max_hold_s() > 86400) {
     problems->Add("clock.max_hold_s",
                   absl::StrCat("must be between 1 and 86400, got ", config.clock().max_hold_s()));

@@ -25,6 +25,7 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->publish_min_interval_ms() == 0) config->set_publish_min_interval_ms(1000);
   if (config->max_payload_bytes() == 0) config->set_max_payload_bytes(262144);
   if (config->kpi_horizon_s() == 0) config->set_kpi_horizon_s(3600);
+  if (config->evidence_horizon_s() == 0) config->set_evidence_horizon_s(86400);
   if (config->max_clock_skew_s() == 0) config->set_max_clock_skew_s(300);
   if (config->stale_after_s() == 0) config->set_stale_after_s(300);
   if (config->http_listen().empty()) config->set_http_listen("127.0.0.1:9464");
@@ -45,6 +46,7 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   CheckRange(config.publish_min_interval_ms(), 10, 600000, "publish_min_interval_ms", problems);
   CheckRange(config.max_payload_bytes(), 1024, 16777216, "max_payload_bytes", problems);
   CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
+  CheckRange(config.evidence_horizon_s(), 60, 31536000, "evidence_horizon_s", problems);
   CheckRange(config.max_clock_skew_s(), 1, 86400, "max_clock_skew_s", problems);
   CheckRange(config.stale_after_s(), 1, 2592000, "stale_after_s", problems);
   CheckRange(config.history_points(), 1, 1000, "history_points", problems);

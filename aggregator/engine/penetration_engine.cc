@@ -13,17 +13,27 @@
 namespace ftel {
 namespace {
 
+// One scenario of one factory, merged over its nodes.
 struct Coverage {
   bool built = false;
   bool declared = false;
   bool observed = false;
+  // Its evidence was known within the horizon on some node.
+  bool known = false;
   std::string link;
+  int64_t last_evidence_ms = 0;
+  uint64_t inferences = 0;
+  int64_t horizon_ms = 0;
+  std::string unknown_reason;
 };
 
+// Built catalogue scenarios of a factory (or of one link in it): declared,
+// observed, and those whose evidence was known.
 struct LinkCounts {
   double built = 0;
   double declared = 0;
   double observed = 0;
+  double known = 0;
 };
 
 // One factory's counts, merged over its nodes, before any ratio is taken.
@@ -68,6 +78,7 @@ struct FactoryFacts {
   double built = 0;
   double declared = 0;
   double observed = 0;
+  double known = 0;
   std::map<std::string, LinkCounts> links;
   InventoryTotals inventory;
   ElementTotals totals;
@@ -95,6 +106,22 @@ void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
 struct ResultsCache::Facts : FactoryFacts {};
 
 namespace {
+
+void AddScenario(const std::string& id, bool custom, const Coverage& c,
+                 v1::FactorySummary* summary) {
+  v1::ScenarioSummary* s = summary->add_scenarios();
+  s->set_id(id);
+  s->set_custom(custom);
+  s->set_link(c.link);
+  s->set_built(c.built);
+  s->set_ai_declared(c.declared);
+  s->set_ai_observed(c.observed);
+  s->set_evidence_known(c.known);
+  if (c.last_evidence_ms > 0) s->set_last_evidence_ms(c.last_evidence_ms);
+  s->set_inferences_in_horizon(c.inferences);
+  s->set_evidence_horizon_s(static_cast<uint32_t>(c.horizon_ms / 1000));
+  if (!c.known) s->set_unknown_reason(c.unknown_reason);
+}
 
 FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_id) {
   FactoryFacts facts;
@@ -126,33 +153,50 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     summary.set_last_window_end_ms(
         std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
     facts.inventory.Add(node.latest.inventory());
+    // Observed over each scenario's evidence horizon, as of the node's
+    // newest window (docs/metrics.md#observed).
     for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
       Coverage& c =
           s.has_custom_id() ? custom_coverage[s.custom_id()] : catalogue_coverage[s.catalogue_id()];
+      const int64_t horizon_ms = state.EvidenceHorizonMs(s);
+      const EvidenceHistory::Seen seen =
+          node.evidence.At(ScenarioKey(s), node.latest.window_end_ms(), horizon_ms);
       c.built |= s.built();
       c.declared |= s.built() && s.ai_declared();
-      c.observed |= s.built() && s.evidence().inference_count() > 0;
+      c.observed |= s.built() && seen.observed;
+      c.known |= seen.known;
       c.link = s.link();
+      c.last_evidence_ms = std::max(c.last_evidence_ms, seen.last_evidence_ms);
+      c.inferences += seen.inferences;
+      c.horizon_ms = std::max(c.horizon_ms, horizon_ms);
+      if (!seen.known && c.unknown_reason.empty()) c.unknown_reason = seen.unknown_reason;
     }
   }
   for (const auto& [id, c] : catalogue_coverage) {
+    AddScenario(id, false, c, &summary);
     if (!c.built) continue;
     facts.built += 1;
     facts.declared += c.declared;
     facts.observed += c.observed;
+    facts.known += c.known;
     LinkCounts& link = facts.links[c.link];
     link.built += 1;
     link.declared += c.declared;
     link.observed += c.observed;
+    link.known += c.known;
   }
   for (const auto& [id, c] : custom_coverage) {
+    AddScenario(id, true, c, &summary);
     summary.set_custom_built(summary.custom_built() + c.built);
     summary.set_custom_ai_declared(summary.custom_ai_declared() + c.declared);
     summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
   }
   summary.set_online(summary.nodes_online() > 0);
   *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
-  *summary.mutable_observed() = MakeRatio(facts.observed, facts.built);
+  // Observed over the scenarios whose evidence was known: an unknown one
+  // is neither observed nor not, and evidence_coverage says how many.
+  *summary.mutable_observed() = MakeRatio(facts.observed, facts.known);
+  *summary.mutable_evidence_coverage() = MakeRatio(facts.known, facts.built);
   const InventoryTotals& inv = facts.inventory;
   *summary.mutable_terminals() =
       MakeRatio(static_cast<double>(inv.ai_capable_terminals), static_cast<double>(inv.terminals));
@@ -184,19 +228,23 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   ElementTotals totals;
   double received = 0;
   double expected = 0;
+  double known = 0;
+  double built = 0;
   for (const FactoryFacts* facts : members) {
+    known += facts->known;
+    built += facts->built;
     received += facts->covered_ms;
     expected += facts->span_ms;
     group.set_agent_dropped(group.agent_dropped() + facts->summary.agent_dropped());
     group.set_factories(group.factories() + 1);
     if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
     declared.emplace_back(facts->declared, facts->built);
-    observed.emplace_back(facts->observed, facts->built);
+    observed.emplace_back(facts->observed, facts->known);
     if (facts->summary.stale()) {
       group.set_factories_stale(group.factories_stale() + 1);
     } else {
       declared_fresh.emplace_back(facts->declared, facts->built);
-      observed_fresh.emplace_back(facts->observed, facts->built);
+      observed_fresh.emplace_back(facts->observed, facts->known);
     }
     inventory.Add(facts->inventory);
     totals.Add(facts->totals);
@@ -215,6 +263,7 @@ v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
   group.set_industrial_software(Count32(inventory.industrial_software));
   *group.mutable_production() = totals.ToKpis();
   *group.mutable_completeness() = MakeRatio(received, expected);
+  *group.mutable_evidence_coverage() = MakeRatio(known, built);
   return group;
 }
 
@@ -228,20 +277,25 @@ v1::GroupSummary SummarizeLink(const CatalogueLink& link, const FactsMap& factor
   RatePairs observed;
   RatePairs declared_fresh;
   RatePairs observed_fresh;
+  double known = 0;
+  double built = 0;
   for (const auto& [id, facts] : factories) {
     auto it = facts.links.find(link.id);
     if (it == facts.links.end() || it->second.built == 0) continue;
     group.set_factories(group.factories() + 1);
     if (facts.summary.online()) group.set_factories_online(group.factories_online() + 1);
     declared.emplace_back(it->second.declared, it->second.built);
-    observed.emplace_back(it->second.observed, it->second.built);
+    observed.emplace_back(it->second.observed, it->second.known);
+    known += it->second.known;
+    built += it->second.built;
     if (facts.summary.stale()) {
       group.set_factories_stale(group.factories_stale() + 1);
     } else {
       declared_fresh.emplace_back(it->second.declared, it->second.built);
-      observed_fresh.emplace_back(it->second.observed, it->second.built);
+      observed_fresh.emplace_back(it->second.observed, it->second.known);
     }
   }
+  *group.mutable_evidence_coverage() = MakeRatio(known, built);
   *group.mutable_declared() = PenetrationOf(declared);
   *group.mutable_observed() = PenetrationOf(observed);
   *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);

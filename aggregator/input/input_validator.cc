@@ -16,6 +16,10 @@ constexpr int64_t kEarliestPlausibleMs = 1577836800000LL;
 // Physical bounds, far above any real factory and far below where sums
 // overflow or lose their precision.
 constexpr double kMaxQuantityPerWindow = 1e9;
+// An agent says briefly why it could not read a figure.
+constexpr size_t kMaxUnknownReasonBytes = 256;
+// A year, as the agent config allows.
+constexpr uint32_t kMaxEvidenceHorizonS = 31536000;
 constexpr double kMaxEnergyKwhPerWindow = 1e9;
 constexpr double kMaxRunTimePerUnitS = 365.0 * 24 * 3600;
 constexpr uint32_t kMaxInventoryCount = 10000000;
@@ -199,6 +203,13 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
       return Fail(result, Rejection::kInconsistentCounts,
                   absl::StrCat("scenario ", id, " declares AI but is not built"));
     }
+    if (s.evidence().unknown_reason().size() > kMaxUnknownReasonBytes ||
+        s.evidence_horizon_s() > kMaxEvidenceHorizonS) {
+      return Fail(
+          result, Rejection::kImplausibleValue,
+          absl::StrCat("scenario ", id, " has an unknown_reason above ", kMaxUnknownReasonBytes,
+                       " bytes or an evidence horizon above ", kMaxEvidenceHorizonS, " s"));
+    }
     if (s.has_custom_id()) {
       if (catalogue_->FindLink(s.link()) == nullptr) {
         return Fail(result, Rejection::kUnknownScenario,
@@ -227,6 +238,11 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
                 "more AI-capable terminals or AI-enabled equipment than there are");
   }
   for (const v1::WorkUnitElements& e : report.work_units()) {
+    if (e.unknown_reason().size() > kMaxUnknownReasonBytes) {
+      return Fail(result, Rejection::kImplausibleValue,
+                  absl::StrCat("work unit ", e.work_unit_id(), " has an unknown_reason above ",
+                               kMaxUnknownReasonBytes, " bytes"));
+    }
     for (double value :
          {e.planned_busy_time_s(), e.actual_production_time_s(), e.planned_run_time_per_unit_s(),
           e.time_between_failures_s(), e.time_to_restoration_s(), e.energy_kwh()}) {

@@ -5,6 +5,13 @@
 namespace ftel {
 
 void ElementTotals::Add(const v1::WorkUnitElements& e) {
+  // What the agent could not read is left out, never read as 0: the KPIs
+  // are over the known work-unit windows, and their coverage says how many.
+  if (!e.unknown_reason().empty()) {
+    ++unknown_unit_windows;
+    return;
+  }
+  ++known_unit_windows;
   planned_busy_time_s += e.planned_busy_time_s();
   actual_production_time_s += e.actual_production_time_s();
   planned_run_time_s +=
@@ -36,6 +43,8 @@ void ElementTotals::Add(const ElementTotals& o) {
   failure_events += o.failure_events;
   energy_kwh += o.energy_kwh;
   windows += o.windows;
+  known_unit_windows += o.known_unit_windows;
+  unknown_unit_windows += o.unknown_unit_windows;
 }
 
 v1::ProductionKpis ElementTotals::ToKpis() const {
@@ -57,6 +66,9 @@ v1::ProductionKpis ElementTotals::ToKpis() const {
   }
   if (produced_quantity > 0) kpis.set_energy_kwh_per_unit(energy_kwh / produced_quantity);
   kpis.set_windows(windows);
+  *kpis.mutable_coverage() =
+      MakeRatio(static_cast<double>(known_unit_windows),
+                static_cast<double>(known_unit_windows + unknown_unit_windows));
   return kpis;
 }
 
@@ -76,6 +88,8 @@ v1::ElementTotalsSnapshot ElementTotals::ToSnapshot() const {
   s.set_failure_events(failure_events);
   s.set_energy_kwh(energy_kwh);
   s.set_windows(windows);
+  s.set_known_unit_windows(known_unit_windows);
+  s.set_unknown_unit_windows(unknown_unit_windows);
   return s;
 }
 
@@ -95,6 +109,12 @@ ElementTotals ElementTotals::FromSnapshot(const v1::ElementTotalsSnapshot& s) {
   t.failure_events = s.failure_events();
   t.energy_kwh = s.energy_kwh();
   t.windows = s.windows();
+  t.known_unit_windows = s.known_unit_windows();
+  t.unknown_unit_windows = s.unknown_unit_windows();
+  // State saved before unknown figures: every work-unit window was known.
+  if (t.known_unit_windows + t.unknown_unit_windows == 0 && t.planned_busy_time_s > 0) {
+    t.known_unit_windows = t.windows;
+  }
   return t;
 }
 

@@ -31,6 +31,9 @@ struct ElementTotals {
   double failure_events = 0;
   double energy_kwh = 0;
   uint64_t windows = 0;
+  // Work-unit windows whose elements were known / unknown to the agent.
+  uint64_t known_unit_windows = 0;
+  uint64_t unknown_unit_windows = 0;
 
   void Add(const v1::WorkUnitElements& elements);
   void Add(const ElementTotals& other);

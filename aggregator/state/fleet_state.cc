@@ -45,6 +45,7 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   node.spans[window.start_ms] = window.end_ms;
   window.totals.windows = 1;
   for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
+  ApplyEvidence(node_key, key, report, &node);
 
   if (!node.has_report || report.window_end_ms() >= node.latest.window_end_ms()) {
     node.has_report = true;
@@ -56,8 +57,33 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
     node.latest = report;
     // Drop windows that fell out of the horizon.
     DropBefore(cutoff, &node);
+    PruneEvidence(&node);
   }
   return ReportOutcome::kAccepted;
+}
+
+void FleetState::ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t> window_id,
+                               const v1::Report& report, NodeRecord* node) {
+  std::vector<v1::WindowEvidence>* local =
+      record_local_ ? &local_evidence_[key][window_id] : nullptr;
+  for (const v1::ScenarioCoverage& s : report.scenarios()) {
+    const std::string scenario = ScenarioKey(s);
+    node->evidence.Apply(scenario, report.window_end_ms(), s.evidence());
+    if (local != nullptr) {
+      v1::WindowEvidence& e = local->emplace_back();
+      e.set_scenario(scenario);
+      e.set_inferences(s.evidence().inference_count());
+      e.set_unknown_reason(s.evidence().unknown_reason());
+    }
+  }
+}
+
+void FleetState::PruneEvidence(NodeRecord* node) const {
+  int64_t keep_ms = evidence_horizon_ms_;
+  for (const v1::ScenarioCoverage& s : node->latest.scenarios()) {
+    keep_ms = std::max(keep_ms, EvidenceHorizonMs(s));
+  }
+  node->evidence.Prune(node->latest.window_end_ms(), keep_ms);
 }
 
 void FleetState::SettleRejected(const v1::Report& report) {
@@ -136,6 +162,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   snapshot.set_overlapping(node.overlapping);
   snapshot.set_unsynchronized(node.unsynchronized);
   node.commits.SaveTo(&snapshot);
+  node.evidence.SaveTo(&snapshot);
   return snapshot;
 }
 
@@ -161,6 +188,7 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
   node.overlapping = snapshot.overlapping();
   node.unsynchronized = snapshot.unsynchronized();
   node.commits.RestoreFrom(snapshot);
+  node.evidence.RestoreFrom(snapshot);
 }
 
 std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
@@ -180,10 +208,12 @@ std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
       w->set_start_ms(it->second.start_ms);
       w->set_end_ms(it->second.end_ms);
       *w->mutable_totals() = it->second.totals.ToSnapshot();
+      for (v1::WindowEvidence& e : local_evidence_[key][id]) *w->add_evidence() = std::move(e);
     }
     delta.push_back(std::move(snapshot));
   }
   local_windows_.clear();
+  local_evidence_.clear();
   return delta;
 }
 
@@ -217,8 +247,15 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
     window.totals = ElementTotals::FromSnapshot(w.totals());
     node.spans[window.start_ms] = window.end_ms;
     ++node.reports;
+    for (const v1::WindowEvidence& e : w.evidence()) {
+      v1::AiEvidence evidence;
+      evidence.set_inference_count(e.inferences());
+      evidence.set_unknown_reason(e.unknown_reason());
+      node.evidence.Apply(e.scenario(), w.end_ms(), evidence);
+    }
   }
   DropBefore(cutoff, &node);
+  if (node.has_report) PruneEvidence(&node);
 }
 
 }  // namespace ftel

@@ -17,6 +17,7 @@
 
 #include "aggregator/kpi/production_kpis.h"
 #include "aggregator/state/commit_tracker.h"
+#include "aggregator/state/evidence_history.h"
 #include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
@@ -56,6 +57,8 @@ struct NodeRecord {
   bool Overlaps(int64_t start_ms, int64_t end_ms) const;
   // What is committed of its sessions' reports once this record is saved.
   CommitTracker commits;
+  // Each scenario's AI evidence over its evidence horizon.
+  EvidenceHistory evidence;
 
   // Online per its status; a node that never sent one counts as online once
   // it reports.
@@ -67,7 +70,20 @@ class FleetState {
  public:
   using NodeKey = std::pair<std::string, std::string>;  // factory id, node id
 
-  explicit FleetState(int64_t kpi_horizon_ms) : kpi_horizon_ms_(kpi_horizon_ms) {}
+  // `evidence_horizon_ms`: how long evidence keeps a scenario AI-observed
+  // when its report gives no horizon of its own.
+  explicit FleetState(int64_t kpi_horizon_ms,
+                      int64_t evidence_horizon_ms = kDefaultEvidenceHorizonMs)
+      : kpi_horizon_ms_(kpi_horizon_ms), evidence_horizon_ms_(evidence_horizon_ms) {}
+
+  static constexpr int64_t kDefaultEvidenceHorizonMs = 24 * 3600 * 1000;
+  int64_t evidence_horizon_ms() const { return evidence_horizon_ms_; }
+  // A scenario's horizon: its report's, else the default.
+  int64_t EvidenceHorizonMs(const v1::ScenarioCoverage& coverage) const {
+    return coverage.evidence_horizon_s() > 0
+               ? static_cast<int64_t>(coverage.evidence_horizon_s()) * 1000
+               : evidence_horizon_ms_;
+  }
 
   // Takes the report: its work units are summed into the window, and the
   // rest is kept as the node's newest report when it is the newest.
@@ -104,13 +120,22 @@ class FleetState {
   void Touch(const NodeKey& node);
   // Forgets the node's windows that ended before `cutoff_ms`.
   static void DropBefore(int64_t cutoff_ms, NodeRecord* node);
+  // Takes one window's evidence into the node's history (and, in cluster
+  // mode, into the delta).
+  void ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t> window_id,
+                     const v1::Report& report, NodeRecord* node);
+  // Forgets evidence older than the longest horizon of the node's newest report.
+  void PruneEvidence(NodeRecord* node) const;
 
   const int64_t kpi_horizon_ms_;
+  const int64_t evidence_horizon_ms_;
   std::map<NodeKey, NodeRecord> nodes_;
   std::set<NodeKey> changed_;
   std::set<std::string> changed_factories_;
   bool record_local_ = false;
   std::map<NodeKey, std::vector<std::pair<uint64_t, uint64_t>>> local_windows_;
+  std::map<NodeKey, std::map<std::pair<uint64_t, uint64_t>, std::vector<v1::WindowEvidence>>>
+      local_evidence_;
 };
 
 }  // namespace ftel

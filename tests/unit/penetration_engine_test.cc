@@ -153,3 +153,67 @@ TEST_F(PenetrationEngineTest, NodesOfOneFactoryMergeByScenario) {
 
 }  // namespace
 }  // namespace ftel
+
+namespace ftel {
+namespace {
+
+// A source that could not tell: its scenario is neither observed nor not,
+// and its work unit is left out of the KPIs; coverage says how much was known.
+TEST(PenetrationEngineUnknownTest, UnknownFiguresAreLeftOutAndCoverageSaysSo) {
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  FleetState state(3600000);
+  v1::Report report = MakeReport("gamma", "n1", "electronics", "jiangsu",
+                                 {{"PM-01", "PM", true, true, 8},
+                                  {"PM-02", "PM", true, true, 0},
+                                  {"PO-05", "PO", true, true, 0},
+                                  {"PO-08", "PO", true, false, 0}},
+                                 0, 0);
+  report.set_window_start_ms(report.window_end_ms() - 10000 + 1000000000000);
+  report.set_window_end_ms(report.window_end_ms() + 1000000000000);
+  // PO-05's inference server was unreachable: its 0 means nothing.
+  report.mutable_scenarios(2)->mutable_evidence()->set_unknown_reason("unreachable: timeout");
+  v1::WorkUnitElements* line = report.add_work_units();
+  line->set_work_unit_id("line");
+  line->set_planned_busy_time_s(10);
+  line->set_actual_production_time_s(9);
+  line->set_planned_run_time_per_unit_s(1);
+  line->set_produced_quantity(9);
+  line->set_good_quantity(9);
+  v1::WorkUnitElements* press = report.add_work_units();
+  press->set_work_unit_id("press");
+  press->set_unknown_reason("unreachable: connection refused");  // its zeros are not a stop
+  ASSERT_EQ(state.ApplyReport(report), ReportOutcome::kAccepted);
+
+  const FleetResults results = ComputeResults(state, *catalogue, 5000);
+  ASSERT_EQ(results.factories.size(), 1u);
+  const v1::FactorySummary& gamma = results.factories[0];
+  // Observed over the 3 known of 4 built; 1 of them has inferences.
+  EXPECT_DOUBLE_EQ(gamma.observed().numerator(), 1);
+  EXPECT_DOUBLE_EQ(gamma.observed().denominator(), 3);
+  EXPECT_DOUBLE_EQ(gamma.evidence_coverage().numerator(), 3);
+  EXPECT_DOUBLE_EQ(gamma.evidence_coverage().denominator(), 4);
+  EXPECT_DOUBLE_EQ(gamma.declared().percent(), 75);  // declarations do not depend on sources
+  // The unknown press is not an OEE of 0: the line alone gives 90%.
+  EXPECT_DOUBLE_EQ(gamma.production().availability().percent(), 90);
+  EXPECT_DOUBLE_EQ(gamma.production().coverage().numerator(), 1);
+  EXPECT_DOUBLE_EQ(gamma.production().coverage().denominator(), 2);
+  // Each scenario says what is known of it.
+  ASSERT_EQ(gamma.scenarios_size(), 4);
+  const v1::ScenarioSummary& po05 = gamma.scenarios(2);
+  EXPECT_EQ(po05.id(), "PO-05");
+  EXPECT_FALSE(po05.evidence_known());
+  EXPECT_FALSE(po05.ai_observed());
+  EXPECT_EQ(po05.unknown_reason(), "unreachable: timeout");
+  const v1::ScenarioSummary& pm01 = gamma.scenarios(0);
+  EXPECT_TRUE(pm01.ai_observed());
+  EXPECT_EQ(pm01.inferences_in_horizon(), 8u);
+  EXPECT_EQ(pm01.last_evidence_ms(), report.window_end_ms());
+  EXPECT_EQ(pm01.evidence_horizon_s(), 86400u);
+  // The fleet pools the same way.
+  EXPECT_DOUBLE_EQ(results.fleet.observed().pooled().denominator(), 3);
+  EXPECT_DOUBLE_EQ(results.fleet.evidence_coverage().percent(), 75);
+}
+
+}  // namespace
+}  // namespace ftel
