@@ -1,4 +1,5 @@
 // The source types ftel ships. Add a new type here after writing its file.
+#include "agent/sources/file/file_source.h"
 #include "agent/sources/kpi_source.h"
 #include "agent/sources/simulated_source.h"
 #include "agent/sources/static_source.h"
@@ -10,6 +11,8 @@ const SourceRegistry& BuiltinSources() {
     auto* r = new SourceRegistry();
     r->Register("static", CreateStaticSource);
     r->Register("simulated", CreateSimulatedSource);
+    r->Register("file", CreateFileSource);
+    r->Register("exec", CreateExecSource);
     return r;
   }();
   return *registry;

@@ -17,13 +17,20 @@ absl::Status ErrnoToStatus(const std::string& context, int err) {
   return absl::InternalError(message);
 }
 
-absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+absl::StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoToStatus(absl::StrCat(path, ": cannot open"), errno);
-  std::ostringstream contents;
-  contents << in.rdbuf();
+  std::string contents;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    contents.append(buffer, static_cast<size_t>(in.gcount()));
+    if (contents.size() > max_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(path, ": larger than ", max_bytes, " bytes"));
+    }
+  }
   if (in.bad()) return absl::InternalError(absl::StrCat(path, ": read failed"));
-  return contents.str();
+  return contents;
 }
 
 std::string DirName(const std::string& path) {

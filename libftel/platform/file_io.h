@@ -8,8 +8,10 @@
 
 namespace ftel {
 
-// Reads the whole file. NotFound / PermissionDenied / Internal name the path.
-absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+// Reads the whole file. NotFound / PermissionDenied / Internal name the path;
+// ResourceExhausted when it is larger than `max_bytes`.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             size_t max_bytes = std::string::npos);
 
 // "context: strerror(err)" with the status code that fits errno `err`
 // (NotFound, PermissionDenied, ResourceExhausted, else Internal).
