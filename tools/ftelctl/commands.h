@@ -23,6 +23,7 @@ struct CommandLine {
 int RunDecode(const CommandLine& args);
 int RunFleet(const CommandLine& args);
 int RunValidateConfig(const CommandLine& args);
+int RunProbeSource(const CommandLine& args);
 // Only in builds with the aggregator.
 int RunHistory(const CommandLine& args);
 

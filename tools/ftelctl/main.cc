@@ -3,6 +3,7 @@
 //   ftelctl decode --broker tcp://127.0.0.1:1883 --topic 'ftel/#'
 //   ftelctl fleet --broker tcp://127.0.0.1:1883
 //   ftelctl validate-config /etc/ftel/agent.yaml
+//   ftelctl probe-source /etc/ftel/agent.yaml plc-1
 #include <cstdio>
 #include <map>
 #include <set>
@@ -22,6 +23,10 @@ constexpr char kUsage[] =
     "  fleet            live table of the fleet's rates (from the aggregator's results)\n"
     "                   --broker URI  --root ROOT (ftel)  --refresh-s S (2)  --count N (tables)\n"
     "  validate-config  FILE [--kind agent|aggregator]: print every problem, exit 1 if any\n"
+    "  probe-source     CONFIG SOURCE: read one source of an agent config live, twice, and\n"
+    "                   print what it sees per scenario and work unit, or why it cannot\n"
+    "                   --window-s S (3): each read window; longer than the source's poll "
+    "interval\n"
     "  history          a rate's hourly or daily history from the aggregator's state file\n"
     "                   --state-file FILE  --kind fleet|link|sector|region|factory  --key KEY\n"
     "                   --granularity hour|day (hour)  --last N (24)\n";
@@ -32,6 +37,7 @@ const std::map<std::string, std::set<std::string>> kOptions = {
     {"decode", {"broker", "topic", "count", "timeout-s"}},
     {"fleet", {"broker", "root", "refresh-s", "count"}},
     {"validate-config", {"kind"}},
+    {"probe-source", {"window-s"}},
     {"history", {"state-file", "kind", "key", "granularity", "last"}},
 };
 
@@ -69,6 +75,7 @@ int main(int argc, char** argv) {
   if (command == "decode") return ftel::RunDecode(args);
   if (command == "fleet") return ftel::RunFleet(args);
   if (command == "validate-config") return ftel::RunValidateConfig(args);
+  if (command == "probe-source") return ftel::RunProbeSource(args);
 #ifdef FTEL_WITH_AGGREGATOR
   if (command == "history") return ftel::RunHistory(args);
 #else
