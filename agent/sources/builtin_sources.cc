@@ -1,6 +1,7 @@
 // The source types ftel ships. Add a new type here after writing its file.
 #include "agent/sources/file/file_source.h"
 #include "agent/sources/kpi_source.h"
+#include "agent/sources/mqtt/mqtt_source.h"
 #include "agent/sources/simulated_source.h"
 #include "agent/sources/static_source.h"
 
@@ -13,6 +14,7 @@ const SourceRegistry& BuiltinSources() {
     r->Register("simulated", CreateSimulatedSource);
     r->Register("file", CreateFileSource);
     r->Register("exec", CreateExecSource);
+    r->Register("mqtt", CreateMqttSource);
     return r;
   }();
   return *registry;
