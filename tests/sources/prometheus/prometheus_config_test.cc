@@ -5,8 +5,10 @@
 #include <google/protobuf/text_format.h>
 
 #include "agent/sources/kpi_source.h"
+#include "ftel/v1/agent_config.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libftel/config/yaml_proto_loader.h"
 
 namespace ftel {
 namespace {
@@ -184,6 +186,76 @@ TEST(PrometheusConfigTest, RelativePathsAreRelativeToTheConfigFile) {
   EXPECT_EQ(config.prometheus().endpoints(0).ca_file(), "/etc/ca.pem");
   EXPECT_EQ(config.prometheus().endpoints(1).basic_auth().password_file(), "/etc/ftel/p/pw");
   EXPECT_EQ(config.prometheus().endpoints(1).ca_file(), "");
+}
+
+// The example in source_prometheus.proto's comment (the configuration
+// reference) loads from YAML and passes the checks.
+TEST(PrometheusConfigTest, TheDocumentedYamlExampleIsValid) {
+  const std::string yaml = R"(
+sources:
+  - name: inference
+    type: prometheus
+    prometheus:
+      poll_interval_ms: 5000
+      endpoints:
+        - name: triton
+          url: http://127.0.0.1:8002/metrics
+          timeout_ms: 2000
+        - name: llm
+          url: https://llm.plant.local:8000/metrics
+          bearer_token_file: llm.token
+          ca_file: plant-ca.pem
+      scenarios:
+        - scenario_id: PD-03
+          endpoint: triton
+          preset: triton
+          model: weld-defect-v3
+        - scenario_id: PM-02
+          endpoint: llm
+          preset: vllm
+          model: maintenance-assistant
+        - scenario_id: OM-01
+          endpoint: triton
+          metric: nv_inference_count
+          labels:
+            - name: model
+              regex: "schedule-.*"
+            - name: version
+              equals: "2"
+)";
+  v1::AgentConfig config;
+  ConfigProblems problems("agent.yaml");
+  LoadYamlText(yaml, &config, &problems);
+  ASSERT_TRUE(problems.empty()) << problems.ToStatus();
+  ASSERT_EQ(config.sources_size(), 1);
+  std::unique_ptr<KpiSource> source = BuiltinSources().Create(
+      config.sources(0), Bound({"PD-03", "PM-02", "OM-01"}), "sources[0]", &problems);
+  EXPECT_NE(source, nullptr) << problems.ToStatus();
+}
+
+TEST(PrometheusConfigTest, ProblemsCarryTheLineOfTheirKey) {
+  const std::string yaml = R"(sources:
+  - name: inference
+    type: prometheus
+    prometheus:
+      endpoints:
+        - url: http://127.0.0.1:8002/metrics
+      scenarios:
+        - scenario_id: PD-03
+          preset: tritom
+          model: weld-defect-v3
+)";
+  v1::AgentConfig config;
+  ConfigProblems problems("agent.yaml");
+  LoadYamlText(yaml, &config, &problems);
+  ASSERT_TRUE(problems.empty()) << problems.ToStatus();
+  EXPECT_EQ(BuiltinSources().Create(config.sources(0), Bound({"PD-03"}), "sources[0]", &problems),
+            nullptr);
+  ASSERT_EQ(problems.problems().size(), 1u);
+  EXPECT_EQ(
+      problems.problems()[0].ToString(),
+      "agent.yaml:9: sources[0].prometheus.scenarios[0].preset: must be one of: kserve, ovms, "
+      "torchserve, triton, vllm; got 'tritom'");
 }
 
 TEST(PrometheusSourceTest, BeforeStartEveryScenarioIsNotStarted) {
