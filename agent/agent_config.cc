@@ -170,14 +170,7 @@ void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config) 
   if (spool->max_inflight() == 0) spool->set_max_inflight(32);
   // Paths in source settings are relative to the config file too.
   for (v1::SourceConfig& source : *config->mutable_sources()) {
-    if (source.has_file() && !source.file().path().empty()) {
-      source.mutable_file()->set_path(ResolveRelativeTo(config_dir, source.file().path()));
-    }
-    if (source.has_exec() && source.exec().command_size() > 0 &&
-        !source.exec().command(0).empty()) {
-      source.mutable_exec()->set_command(0,
-                                         ResolveRelativeTo(config_dir, source.exec().command(0)));
-    }
+    BuiltinSources().ResolvePaths(config_dir, &source);
   }
   v1::ClockConfig* clock = config->mutable_clock();
   if (clock->sync_check() == v1::ClockConfig::SYNC_CHECK_UNSPECIFIED)

@@ -5,8 +5,15 @@
 
 namespace ftel {
 
-void SourceRegistry::Register(const std::string& type, SourceFactory factory) {
+void SourceRegistry::Register(const std::string& type, SourceFactory factory,
+                              SourcePathResolver resolve_paths) {
   factories_[type] = std::move(factory);
+  if (resolve_paths) resolvers_[type] = std::move(resolve_paths);
+}
+
+void SourceRegistry::ResolvePaths(const std::string& config_dir, v1::SourceConfig* config) const {
+  auto it = resolvers_.find(config->type());
+  if (it != resolvers_.end()) it->second(config_dir, config);
 }
 
 std::vector<std::string> SourceRegistry::Types() const {

@@ -89,9 +89,17 @@ using SourceFactory = std::function<std::unique_ptr<KpiSource>(
     const v1::SourceConfig& config, const SourceBindings& bindings, const std::string& key_prefix,
     ConfigProblems* problems)>;
 
+// Makes the relative paths in a source's settings (token, CA, data files)
+// relative to the config file's directory, as the rest of the config's are.
+using SourcePathResolver =
+    std::function<void(const std::string& config_dir, v1::SourceConfig* config)>;
+
 class SourceRegistry {
  public:
-  void Register(const std::string& type, SourceFactory factory);
+  void Register(const std::string& type, SourceFactory factory,
+                SourcePathResolver resolve_paths = nullptr);
+  // Applies the type's resolver, if it has one (ApplyAgentDefaults).
+  void ResolvePaths(const std::string& config_dir, v1::SourceConfig* config) const;
   std::vector<std::string> Types() const;
   // Null, with problems added, when the config is invalid or the type unknown.
   std::unique_ptr<KpiSource> Create(const v1::SourceConfig& config, const SourceBindings& bindings,
@@ -99,6 +107,7 @@ class SourceRegistry {
 
  private:
   std::map<std::string, SourceFactory> factories_;
+  std::map<std::string, SourcePathResolver> resolvers_;
 };
 
 // The registry with every source type ftel ships.

@@ -190,8 +190,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "must be 1 to 64 of [a-z0-9-]"},
         RuleCase{"SourceNameUnique", "name: sim", "name: fixed", "sources[1].name",
                  "duplicate source 'fixed'"},
-        RuleCase{"SourceTypeKnown", "type: simulated", "type: modbus", "sources[1].type",
-                 "must be one of: simulated, static; got 'modbus'"},
+        RuleCase{
+            "SourceTypeKnown", "type: simulated", "type: opcua", "sources[1].type",
+            "must be one of: exec, file, modbus, mqtt, prometheus, simulated, static; got 'opcua'"},
         RuleCase{"StaticInferencesForBoundScenarios", "{PM-01: 5}", "{PM-01: 5, PM-02: 1}",
                  "sources[0].fixed.inference_counts.PM-02",
                  "names a scenario whose evidence_source is not this source"},

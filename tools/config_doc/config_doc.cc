@@ -148,23 +148,58 @@ bool BuildWithImports(const std::string& name,
 
 // The comment of a schema element on one line: leading and trailing comments,
 // each comment line trimmed, joined by single spaces.
+// A comment's prose, joined into one paragraph, and its example: a block of
+// lines indented by two or more spaces past the comment's own ("//   key:
+// value") that follows an empty comment line is kept as it is, for a code
+// block, as is a block between ``` lines; indented lines in the prose (a
+// list's continuation) stay prose.
+struct CommentText {
+  std::string prose;
+  std::string example;
+};
+
 template <typename D>
-std::string CommentOf(const D* element) {
+CommentText CommentPartsOf(const D* element) {
+  CommentText text;
   SourceLocation location;
-  if (!element->GetSourceLocation(&location)) return "";
-  std::string joined;
+  if (!element->GetSourceLocation(&location)) return text;
   for (const std::string* part : {&location.leading_comments, &location.trailing_comments}) {
     std::istringstream lines(*part);
     std::string line;
+    bool after_blank = false;
+    bool in_example = false;
+    bool fenced = false;  // between ``` lines: the example, as written
     while (std::getline(lines, line)) {
       const size_t begin = line.find_first_not_of(" \t");
-      if (begin == std::string::npos) continue;
+      if (begin != std::string::npos && line.compare(begin, 3, "```") == 0) {
+        fenced = !fenced;
+        continue;
+      }
+      if (fenced) {
+        text.example += (line.empty() ? line : line.substr(1)) + "\n";
+        continue;
+      }
+      if (begin == std::string::npos) {
+        after_blank = true;
+        continue;
+      }
       const size_t end = line.find_last_not_of(" \t");
-      if (!joined.empty()) joined += ' ';
-      joined += line.substr(begin, end - begin + 1);
+      in_example = begin >= 3 && (in_example || after_blank);
+      after_blank = false;
+      if (in_example) {
+        text.example += line.substr(3, end - 2) + "\n";
+        continue;
+      }
+      if (!text.prose.empty()) text.prose += ' ';
+      text.prose += line.substr(begin, end - begin + 1);
     }
   }
-  return joined;
+  return text;
+}
+
+template <typename D>
+std::string CommentOf(const D* element) {
+  return CommentPartsOf(element).prose;
 }
 
 // Comment text as Markdown for a table cell or a paragraph: `|` escaped, `<`
@@ -349,9 +384,10 @@ class Generator {
     }
     Heading("###", "`" + key + "`", out);
     out << "`" << message->full_name() << "` in `" << SourceFile(message) << "`.";
-    const std::string comment = CommentOf(message);
-    if (!comment.empty()) out << " " << ToMarkdown(comment);
+    const CommentText comment = CommentPartsOf(message);
+    if (!comment.prose.empty()) out << " " << ToMarkdown(comment.prose);
     out << "\n";
+    if (!comment.example.empty()) out << "\n```yaml\n" << comment.example << "```\n";
     WriteTable(message, key, in_shared, out);
     open_.erase(message->full_name());
   }

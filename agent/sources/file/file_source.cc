@@ -125,6 +125,19 @@ void CheckRange(uint32_t value, uint32_t low, uint32_t high, const std::string& 
 
 }  // namespace
 
+void ResolveFileSourcePaths(const std::string& config_dir, v1::SourceConfig* config) {
+  if (!config->file().path().empty()) {
+    config->mutable_file()->set_path(ResolveRelativeTo(config_dir, config->file().path()));
+  }
+}
+
+void ResolveExecSourcePaths(const std::string& config_dir, v1::SourceConfig* config) {
+  if (config->exec().command_size() > 0 && !config->exec().command(0).empty()) {
+    config->mutable_exec()->set_command(0,
+                                        ResolveRelativeTo(config_dir, config->exec().command(0)));
+  }
+}
+
 std::unique_ptr<KpiSource> CreateFileSource(const v1::SourceConfig& config,
                                             const SourceBindings& bindings,
                                             const std::string& key_prefix,

@@ -18,6 +18,10 @@ std::unique_ptr<KpiSource> CreateFileSource(const v1::SourceConfig& config,
                                             const std::string& key_prefix,
                                             ConfigProblems* problems);
 
+// Their SourcePathResolvers: the file's path, the command's program.
+void ResolveFileSourcePaths(const std::string& config_dir, v1::SourceConfig* config);
+void ResolveExecSourcePaths(const std::string& config_dir, v1::SourceConfig* config);
+
 std::unique_ptr<KpiSource> CreateExecSource(const v1::SourceConfig& config,
                                             const SourceBindings& bindings,
                                             const std::string& key_prefix,

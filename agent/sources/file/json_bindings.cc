@@ -185,7 +185,10 @@ SourceWindow JsonWindowAccumulator::Take() {
                                        : ftel::Figure<uint64_t>::Unknown(figure.reason);
     Restart(&figure);
   }
-  for (auto& [id, unit] : units_) {
+  for (auto& entry : units_) {
+    // Not a structured binding: the lambda below refers to it.
+    const std::string& id = entry.first;
+    Unit& unit = entry.second;
     v1::WorkUnitElements e;
     std::string unknown;
     for (const auto& [name, figure] : unit.elements) {
