@@ -1,5 +1,6 @@
 // The source types ftel ships. Add a new type here after writing its file.
 #include "agent/sources/kpi_source.h"
+#include "agent/sources/modbus/modbus_source.h"
 #include "agent/sources/simulated_source.h"
 #include "agent/sources/static_source.h"
 
@@ -10,6 +11,7 @@ const SourceRegistry& BuiltinSources() {
     auto* r = new SourceRegistry();
     r->Register("static", CreateStaticSource);
     r->Register("simulated", CreateSimulatedSource);
+    r->Register("modbus", CreateModbusSource);
     return r;
   }();
   return *registry;
