@@ -19,7 +19,7 @@ for option in "$@"; do
   case "$option" in
     --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format openssl clang-14 python3 faketime
                         libclang-rt-14-dev nodejs chromium fonts-wqy-microhei prometheus
-                        python3-prometheus-client python3-pymodbus)
+                        python3-prometheus-client python3-pymodbus python3-serial-asyncio)
              # Debian's nodejs comes without npm; other builds of nodejs bring their own.
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;

@@ -1,6 +1,7 @@
 // The source types ftel ships. Add a new type here after writing its file.
 #include "agent/sources/file/file_source.h"
 #include "agent/sources/kpi_source.h"
+#include "agent/sources/modbus/modbus_source.h"
 #include "agent/sources/mqtt/mqtt_source.h"
 #include "agent/sources/prometheus/prometheus_config.h"
 #include "agent/sources/prometheus/prometheus_source.h"
@@ -21,6 +22,7 @@ const SourceRegistry& BuiltinSources() {
                 [](const std::string& config_dir, v1::SourceConfig* config) {
                   ResolvePrometheusPaths(config_dir, config->mutable_prometheus());
                 });
+    r->Register("modbus", CreateModbusSource);
     return r;
   }();
   return *registry;
