@@ -1,73 +1,128 @@
 #include "libftel/schema/json_path.h"
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace ftel {
+namespace {
+
+// One step of a path: an object key, or an array index.
+struct Step {
+  std::string key;
+  int64_t index = -1;
+};
+
+// The steps of `path`, or an error naming the rule it breaks.
+absl::StatusOr<std::vector<Step>> ParsePath(absl::string_view path) {
+  if (path.empty()) return absl::InvalidArgumentError("must not be empty");
+  std::vector<Step> steps;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    const size_t bracket = part.find('[');
+    const absl::string_view key = part.substr(0, bracket);
+    if (key.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("must have a key before each '.' and '[', got '", path, "'"));
+    }
+    if (key.find(']') != absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("has a ']' without '[' in '", path, "'"));
+    }
+    steps.push_back(Step{std::string(key), -1});
+    absl::string_view rest = bracket == absl::string_view::npos ? "" : part.substr(bracket);
+    while (!rest.empty()) {
+      const size_t close = rest.find(']');
+      int64_t index = 0;
+      if (rest[0] != '[' || close == absl::string_view::npos ||
+          !absl::SimpleAtoi(rest.substr(1, close - 1), &index) || index < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("must write array elements as [n] with n >= 0, got '", path, "'"));
+      }
+      steps.push_back(Step{"", index});
+      rest = rest.substr(close + 1);
+    }
+  }
+  return steps;
+}
+
+absl::StatusOr<double> NumberOf(const google::protobuf::Value& value, absl::string_view where) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      return value.number_value();
+    case google::protobuf::Value::kBoolValue:
+      return value.bool_value() ? 1.0 : 0.0;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(where, " is not a number"));
+  }
+}
+
+}  // namespace
+
+std::string JsonPathProblem(absl::string_view path) {
+  absl::StatusOr<std::vector<Step>> steps = ParsePath(path);
+  return steps.ok() ? "" : std::string(steps.status().message());
+}
 
 absl::StatusOr<google::protobuf::Value> ParseJsonValue(absl::string_view text) {
-  google::protobuf::Value value;
-  // A bare value (not an object) parses too: wrap it.
-  const std::string wrapped = absl::StrCat("{\"v\":", text, "}");
-  google::protobuf::Struct holder;
-  const auto status = google::protobuf::util::JsonStringToMessage(wrapped, &holder);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("not JSON: ", status.message().ToString()));
+  google::protobuf::Value document;
+  if (!google::protobuf::util::JsonStringToMessage(std::string(text), &document).ok()) {
+    return absl::InvalidArgumentError("not a JSON document");
   }
-  return holder.fields().at("v");
+  return document;
+}
+
+absl::StatusOr<double> JsonNumberAt(absl::string_view payload, absl::string_view path) {
+  absl::StatusOr<std::vector<Step>> steps = ParsePath(path);
+  if (!steps.ok()) return steps.status();
+  absl::StatusOr<google::protobuf::Value> document = ParseJsonValue(payload);
+  if (!document.ok()) return document.status();
+  return NumberAtPath(*document, path);
 }
 
 absl::StatusOr<double> NumberAtPath(const google::protobuf::Value& document,
                                     absl::string_view path) {
+  absl::StatusOr<std::vector<Step>> steps = ParsePath(path);
+  if (!steps.ok()) return steps.status();
   const google::protobuf::Value* at = &document;
-  if (!path.empty()) {
-    for (absl::string_view step : absl::StrSplit(path, '.')) {
-      if (at->has_struct_value()) {
-        auto it = at->struct_value().fields().find(std::string(step));
-        if (it == at->struct_value().fields().end()) {
-          return absl::NotFoundError(absl::StrCat("no field '", path, "'"));
-        }
-        at = &it->second;
-      } else if (at->has_list_value()) {
-        size_t index = 0;
-        if (!absl::SimpleAtoi(step, &index) ||
-            index >= static_cast<size_t>(at->list_value().values_size())) {
-          return absl::NotFoundError(absl::StrCat("no field '", path, "'"));
-        }
-        at = &at->list_value().values(static_cast<int>(index));
-      } else {
-        return absl::NotFoundError(absl::StrCat("no field '", path, "'"));
+  std::string where;
+  for (const Step& step : *steps) {
+    if (step.index < 0) {
+      absl::StrAppend(&where, where.empty() ? "" : ".", step.key);
+      if (at->kind_case() != google::protobuf::Value::kStructValue) {
+        return absl::InvalidArgumentError(absl::StrCat("no field ", where));
       }
+      auto found = at->struct_value().fields().find(step.key);
+      if (found == at->struct_value().fields().end()) {
+        return absl::InvalidArgumentError(absl::StrCat("no field ", where));
+      }
+      at = &found->second;
+    } else {
+      absl::StrAppend(&where, "[", step.index, "]");
+      if (at->kind_case() != google::protobuf::Value::kListValue ||
+          step.index >= at->list_value().values_size()) {
+        return absl::InvalidArgumentError(absl::StrCat("no element ", where));
+      }
+      at = &at->list_value().values(static_cast<int>(step.index));
     }
   }
-  switch (at->kind_case()) {
-    case google::protobuf::Value::kNumberValue:
-      return at->number_value();
-    case google::protobuf::Value::kBoolValue:
-      return at->bool_value() ? 1.0 : 0.0;
-    case google::protobuf::Value::kStringValue: {
-      double number = 0;
-      if (absl::SimpleAtod(at->string_value(), &number)) return number;
-      return absl::InvalidArgumentError(absl::StrCat("'", path, "' is a string, not a number"));
-    }
-    case google::protobuf::Value::kNullValue:
-      return absl::InvalidArgumentError(absl::StrCat("'", path, "' is null"));
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", path, "' is an object or a list, not a number"));
-  }
+  return NumberOf(*at, where);
 }
 
-bool IsValidJsonPath(absl::string_view path) {
-  if (path.empty()) return true;
-  for (absl::string_view step : absl::StrSplit(path, '.')) {
-    if (step.empty()) return false;
+absl::StatusOr<double> PlainNumber(absl::string_view payload) {
+  const absl::string_view text = absl::StripAsciiWhitespace(payload);
+  if (text == "true") return 1.0;
+  if (text == "false") return 0.0;
+  double value = 0;
+  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
+    return absl::InvalidArgumentError("not a number");
   }
-  return true;
+  return value;
 }
 
 }  // namespace ftel

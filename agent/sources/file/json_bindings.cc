@@ -36,8 +36,8 @@ std::vector<std::pair<std::string, const v1::JsonFigure*>> ElementFields(
 }
 
 void CheckFigure(const v1::JsonFigure& figure, const std::string& key, ConfigProblems* problems) {
-  if (figure.field().empty() || !IsValidJsonPath(figure.field())) {
-    problems->Add(key + ".field", "must be a dot path like lines.l1.produced");
+  if (std::string problem = JsonPathProblem(figure.field()); !problem.empty()) {
+    problems->Add(key + ".field", problem);
   }
   if (figure.scale() < 0 || !std::isfinite(figure.scale())) {
     problems->Add(key + ".scale", "must be greater than 0");

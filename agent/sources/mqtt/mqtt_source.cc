@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "agent/sources/mqtt/json_value.h"
+#include "libftel/schema/json_path.h"
 #include "agent/sources/mqtt/sparkplug_decoder.h"
 #include "agent/sources/mqtt/topic_filter.h"
 #include "libftel/platform/log.h"

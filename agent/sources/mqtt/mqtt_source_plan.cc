@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "agent/sources/mqtt/json_value.h"
+#include "libftel/schema/json_path.h"
 #include "agent/sources/mqtt/sparkplug_decoder.h"
 #include "agent/sources/mqtt/topic_filter.h"
 #include "libftel/config/broker_config_rules.h"
