@@ -5,10 +5,10 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/schema/json_path.h"
 #include "agent/sources/mqtt/sparkplug_decoder.h"
 #include "agent/sources/mqtt/topic_filter.h"
 #include "libftel/platform/log.h"
+#include "libftel/schema/json_path.h"
 
 namespace ftel {
 namespace {

@@ -4,11 +4,11 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "libftel/schema/json_path.h"
 #include "agent/sources/mqtt/sparkplug_decoder.h"
 #include "agent/sources/mqtt/topic_filter.h"
 #include "libftel/config/broker_config_rules.h"
 #include "libftel/platform/file_io.h"
+#include "libftel/schema/json_path.h"
 
 namespace ftel {
 namespace {
