@@ -118,6 +118,11 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
       Family("ftel_factory_stale", "1 when the factory's data is stale.", MetricType::Gauge);
   MetricFamily completeness = Family("ftel_factory_completeness_ratio",
                                      "Share of the time its windows cover.", MetricType::Gauge);
+  MetricFamily coverage = Family(
+      "ftel_factory_known_ratio",
+      "Share of its figures the agents could read: of=\"evidence\" (built scenarios with known "
+      "AI evidence), of=\"production\" (work-unit windows with known elements).",
+      MetricType::Gauge);
   for (const v1::FactorySummary& f : s.results->factories) {
     AddRatio(&penetration, {{"factory", f.factory_id()}, {"basis", "declared"}}, f.declared());
     AddRatio(&penetration, {{"factory", f.factory_id()}, {"basis", "observed"}}, f.observed());
@@ -127,6 +132,9 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
     Add(&online, {{"factory", f.factory_id()}}, f.online() ? 1 : 0);
     Add(&stale, {{"factory", f.factory_id()}}, f.stale() ? 1 : 0);
     AddRatio(&completeness, {{"factory", f.factory_id()}}, f.completeness());
+    AddRatio(&coverage, {{"factory", f.factory_id()}, {"of", "evidence"}}, f.evidence_coverage());
+    AddRatio(&coverage, {{"factory", f.factory_id()}, {"of", "production"}},
+             f.production().coverage());
   }
   MetricFamily group_penetration =
       Family("ftel_group_scenario_penetration_ratio",
@@ -155,7 +163,7 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
       Add(&marks, with({{"basis", basis}, {"mark", "0.7"}}), p->marks().at_or_above_70());
     }
   }
-  for (MetricFamily* family : {&penetration, &oee, &online, &stale, &completeness,
+  for (MetricFamily* family : {&penetration, &oee, &online, &stale, &completeness, &coverage,
                                &group_penetration, &group_factories, &marks}) {
     families.push_back(std::move(*family));
   }
