@@ -236,10 +236,9 @@ void AggregatorService::Recompute() {
       results_cache_.Update(state_, state_.TakeChangedFactories(), now_ms, &changed_factories);
   const FleetResults& results = *last_results_;
   uint64_t published = publisher_.PublishResults(results, changed_factories);
-  // Flat JSON views (not counted in published_total); like the commits, only
-  // with a state store, as the program always has: the unit tests without
-  // one count the rates messages alone.
-  if (store_ != nullptr) flat_views_.Publish(state_, results);
+  // Flat JSON views for Grafana's MQTT data source (not counted in
+  // published_total).
+  flat_views_.Publish(state_, results);
   if (history_.has_value()) {
     for (const v1::History* history : history_->Record(results, now_ms)) {
       published += publisher_.PublishHistory(*history);
