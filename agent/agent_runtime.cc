@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "agent/health_file.h"
 #include "agent/window_scheduler.h"
 #include "ftel/v1/commit.pb.h"
 #include "libftel/mqtt/connect_options.h"
@@ -20,6 +21,8 @@ constexpr int64_t kDrainOnStopMs = 3000;
 // watermark (Spool::Tidy): often enough to bound the disk a replay holds,
 // rarely enough to stay off the publishing path.
 constexpr int64_t kTidyEveryMs = 500;
+// How often the health file (health_file.h) is written.
+constexpr int64_t kHealthEveryMs = 5000;
 
 // Report field 7 (is_historical) as a varint "true". Appended to an encoded
 // Report it sets the flag without decoding: for a scalar field the last value
@@ -318,6 +321,28 @@ void AgentRuntime::WarnIfCommitsLag(const ClockReading& now) {
                           "this node publish its reports (broker ACL)?"));
 }
 
+void AgentRuntime::WriteLiveness(bool connected) {
+  const int64_t now_ms = clock_->NowMs();
+  if (connected) {
+    disconnected_since_ms_ = 0;
+  } else if (disconnected_since_ms_ == 0) {
+    disconnected_since_ms_ = now_ms;
+  }
+  AgentLiveness health;
+  health.updated_ms = now_ms;
+  health.connected = connected;
+  health.disconnected_since_ms = disconnected_since_ms_;
+  health.spool_pending = spool_->stats().pending_records;
+  health.sampled = counters_.sampled;
+  health.acknowledged = counters_.acknowledged;
+  health.publish_interval_ms = loaded_.config.publish_interval_ms();
+  const std::string path = loaded_.config.spool().dir() + "/" + kHealthFileName;
+  if (absl::Status written = WriteHealthFile(path, health); !written.ok() && !health_warned_) {
+    health_warned_ = true;  // once: a read-only disk says so elsewhere too
+    LogWarning(absl::StrCat("health file: ", written.message()));
+  }
+}
+
 void AgentRuntime::Pump() {
   const uint32_t max_inflight = loaded_.config.spool().max_inflight();
   // Checked once per round, not per report: Paho takes its client-wide lock
@@ -363,6 +388,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   WindowScheduler windows(loaded_.config.publish_interval_ms(), start.wall_ms, start.monotonic_ms);
   uint64_t sequence = spool_->last_id();
   int64_t next_tidy_ms = 0;
+  int64_t next_health_ms = 0;
 
   while (!stop.requested()) {
     const bool connected = connection_.Maintain();
@@ -388,6 +414,10 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       }
       WarnIfCommitsLag(ReadClocks(*clock_));
       next_tidy_ms = monotonic_now + kTidyEveryMs;
+    }
+    if (monotonic_now >= next_health_ms) {
+      WriteLiveness(connected);
+      next_health_ms = monotonic_now + kHealthEveryMs;
     }
     int64_t wake_at = windows.next_close_monotonic_ms();
     if (!connected) wake_at = std::min(wake_at, connection_.next_attempt_ms());

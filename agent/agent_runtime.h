@@ -87,6 +87,8 @@ class AgentRuntime {
   // Appends a sampled report, with the agent's health, to the spool.
   absl::Status AppendReport(v1::Report report);
   void AppendAll(std::vector<v1::Report> reports);
+  // Writes <spool.dir>/health (health_file.h) for health checks.
+  void WriteLiveness(bool connected);
   // One round of publishing from the spool, up to max_inflight.
   void Pump();
   // Takes a commit from the transport's thread (on the commit topic).
@@ -128,6 +130,8 @@ class AgentRuntime {
   std::atomic<uint64_t> generation_{0};
   int64_t last_lag_warning_ms_ = 0;
   int64_t connected_at_monotonic_ms_ = 0;
+  int64_t disconnected_since_ms_ = 0;  // wall clock, for the health file
+  bool health_warned_ = false;
 
   // The highest through_sequence committed per session, from the commits.
   absl::Mutex commits_mu_;

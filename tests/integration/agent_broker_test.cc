@@ -159,3 +159,32 @@ TEST_F(AgentBrokerTest, KilledAgentLeavesItsWillAndResumesItsSequenceAfterRestar
 
 }  // namespace
 }  // namespace ftel
+
+namespace ftel {
+namespace {
+
+// `ftelctl agent-health`, as a container HEALTHCHECK runs it, against a real
+// running agent: healthy while it runs; a missing health file is not.
+TEST_F(AgentBrokerTest, AgentHealthSaysARunningAgentIsHealthy) {
+  auto check = [&](std::string* output) {
+    auto probe =
+        ChildProcess::Start(ProgramCommand(FTEL_FTELCTL_BIN, {"agent-health", config_path_}),
+                            dir_.path() + "/health-check.log");
+    EXPECT_TRUE(probe.ok()) << probe.status();
+    const std::optional<int> code = (*probe)->WaitForExit(absl::Seconds(30));
+    *output = (*probe)->Log();
+    return code.value_or(-1);
+  };
+  std::string output;
+  ASSERT_TRUE(Eventually([&] { return check(&output) == 0; })) << output;
+  EXPECT_NE(output.find("healthy: written"), std::string::npos) << output;
+  EXPECT_NE(output.find("broker connected"), std::string::npos) << output;
+  agent_->Signal(SIGKILL);
+  ASSERT_TRUE(agent_->WaitForExit(absl::Seconds(10)).has_value());
+  std::remove((dir_.path() + "/spool/health").c_str());
+  EXPECT_EQ(check(&output), 1);
+  EXPECT_NE(output.find("unhealthy"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace ftel

@@ -24,6 +24,7 @@ int RunDecode(const CommandLine& args);
 int RunFleet(const CommandLine& args);
 int RunValidateConfig(const CommandLine& args);
 int RunProbeSource(const CommandLine& args);
+int RunAgentHealth(const CommandLine& args);
 // Only in builds with the aggregator.
 int RunHistory(const CommandLine& args);
 

@@ -23,6 +23,8 @@ constexpr char kUsage[] =
     "  fleet            live table of the fleet's rates (from the aggregator's results)\n"
     "                   --broker URI  --root ROOT (ftel)  --refresh-s S (2)  --count N (tables)\n"
     "  validate-config  FILE [--kind agent|aggregator]: print every problem, exit 1 if any\n"
+    "  agent-health     CONFIG: whether the agent of this config is alive (its health file);\n"
+    "                   exit 0 healthy, 1 not\n"
     "  probe-source     CONFIG SOURCE: read one source of an agent config live, twice, and\n"
     "                   print what it sees per scenario and work unit, or why it cannot\n"
     "                   --window-s S (3): each read window; longer than the source's poll "
@@ -38,6 +40,7 @@ const std::map<std::string, std::set<std::string>> kOptions = {
     {"fleet", {"broker", "root", "refresh-s", "count"}},
     {"validate-config", {"kind"}},
     {"probe-source", {"window-s"}},
+    {"agent-health", {}},
     {"history", {"state-file", "kind", "key", "granularity", "last"}},
 };
 
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
   if (command == "fleet") return ftel::RunFleet(args);
   if (command == "validate-config") return ftel::RunValidateConfig(args);
   if (command == "probe-source") return ftel::RunProbeSource(args);
+  if (command == "agent-health") return ftel::RunAgentHealth(args);
 #ifdef FTEL_WITH_AGGREGATOR
   if (command == "history") return ftel::RunHistory(args);
 #else
