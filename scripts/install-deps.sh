@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh            # build + demo
 #   scripts/install-deps.sh --tests    # also what the native test suite needs
 #   scripts/install-deps.sh --cross    # also ARM cross compilers, qemu-user, mmdebstrap
+#   scripts/install-deps.sh --containers  # also podman and podman-compose (scripts/compose-test.sh)
 set -euo pipefail
 
 packages=(
@@ -23,6 +24,7 @@ for option in "$@"; do
              # Debian's nodejs comes without npm; other builds of nodejs bring their own.
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
+    --containers) packages+=(podman podman-compose runc mmdebstrap curl) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac
 done

@@ -28,19 +28,31 @@ std::string Oee(const v1::ProductionKpis& kpis) {
   return kpis.has_oee_percent() ? absl::StrFormat("%5.1f%%", kpis.oee_percent()) : "   n/a";
 }
 
+// How much of the figures the agents could read: evidence / production,
+// "all" when everything was known.
+std::string Known(const v1::Ratio& evidence, const v1::Ratio& production) {
+  const bool all = (!evidence.has_percent() || evidence.percent() >= 100) &&
+                   (!production.has_percent() || production.percent() >= 100);
+  if (all) return "all";
+  auto part = [](const v1::Ratio& r) {
+    return r.has_percent() ? absl::StrFormat("%.0f%%", r.percent()) : std::string("-");
+  };
+  return absl::StrCat(part(evidence), "/", part(production));
+}
+
 void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
                 const std::optional<v1::GroupSummary>& fleet, bool clear) {
   std::string out;
   if (clear) out += "\033[H\033[2J";
   out += absl::StrFormat("ftel fleet  %s\n\n",
                          absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::Now(), absl::LocalTimeZone()));
-  out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %-7s\n", "FACTORY", "NAME", "SECTOR",
-                         "REGION", "DECLARED", "OBSERVED", "OEE", "ONLINE");
+  out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %-7s %s\n", "FACTORY", "NAME",
+                         "SECTOR", "REGION", "DECLARED", "OBSERVED", "OEE", "ONLINE", "KNOWN");
   for (const auto& [id, f] : factories) {
-    out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %-7s\n", id,
-                           f.factory_name().substr(0, 24), f.sector(), f.region(),
-                           Percent(f.declared()), Percent(f.observed()), Oee(f.production()),
-                           f.online() ? "yes" : "NO");
+    out += absl::StrFormat(
+        "%-20s %-24s %-14s %-12s %9s %9s %7s %-7s %s\n", id, f.factory_name().substr(0, 24),
+        f.sector(), f.region(), Percent(f.declared()), Percent(f.observed()), Oee(f.production()),
+        f.online() ? "yes" : "NO", Known(f.evidence_coverage(), f.production().coverage()));
   }
   if (fleet.has_value()) {
     const v1::GroupPenetration& d = fleet->declared();
@@ -53,6 +65,9 @@ void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
             ? absl::StrFormat("%.1f%%", d.distribution().median_percent())
             : "n/a",
         d.marks().at_or_above_20(), d.marks().at_or_above_60(), d.marks().at_or_above_70());
+    out +=
+        "KNOWN: the share of AI evidence / production figures the agents could read "
+        "(observed and OEE are over the known ones)\n";
   } else {
     out += "\n(waiting for the aggregator's results)\n";
   }

@@ -5,6 +5,7 @@
 //   ftelctl validate-config /etc/ftel/agent.yaml
 //   ftelctl probe-source /etc/ftel/agent.yaml plc-1
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -31,7 +32,9 @@ constexpr char kUsage[] =
     "interval\n"
     "  history          a rate's hourly or daily history from the aggregator's state file\n"
     "                   --state-file FILE  --kind fleet|link|sector|region|factory  --key KEY\n"
-    "                   --granularity hour|day (hour)  --last N (24)\n";
+    "                   --granularity hour|day (hour)  --last N (24)\n"
+    "\n"
+    "FTEL_BROKER in the environment gives --broker when the command line does not.\n";
 
 // The options each command reads; any other is a mistake (a misspelt
 // --granularity would otherwise fall back to its default without a word).
@@ -73,6 +76,13 @@ int main(int argc, char** argv) {
       args.options[arg.substr(2)] = argv[++i];
     } else {
       args.positional.push_back(arg);
+    }
+  }
+  // FTEL_BROKER in the environment stands for a --broker not given: set it
+  // once in a shell or a container.
+  if (allowed->second.count("broker") > 0 && args.options.count("broker") == 0) {
+    if (const char* broker = std::getenv("FTEL_BROKER"); broker != nullptr && *broker != '\0') {
+      args.options["broker"] = broker;
     }
   }
   if (command == "decode") return ftel::RunDecode(args);
