@@ -36,9 +36,11 @@ DESTDIR="$out/root" cmake --install "build/$preset" --strip >/dev/null
 for program in "$out"/root/usr/bin/*; do
   readelf -d "$program" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 done | sort -u | while read -r soname; do
-  package=$(dpkg -S "*/$soname" 2>/dev/null | head -1 | cut -d: -f1)
+  case "$soname" in libc.so.*|libm.so.*|libstdc++.so.*|libgcc_s.so.*|ld-linux*) continue ;; esac
+  # The build machine's package of the same soname (Debian's names do not
+  # depend on the architecture); never a cross toolchain's copy.
+  package=$(dpkg -S "*/$soname" 2>/dev/null | grep -v -- '-cross' | head -1 | cut -d: -f1)
   [[ -n "$package" ]] || { echo "build-in-container: no package has $soname" >&2; exit 1; }
-  case "$package" in libc6|libstdc++6|libgcc-s1) continue ;; esac
   echo "$package"
 done | sort -u >"$out/runtime-packages"
 echo "build-in-container: $target programs: $(ls "$out/root/usr/bin" | tr '\n' ' ')" >&2

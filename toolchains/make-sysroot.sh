@@ -27,7 +27,12 @@ fi
 rm -rf "$sysroot"
 mkdir -p "$(dirname "$sysroot")"
 echo "make-sysroot: $arch bookworm sysroot in $sysroot from $mirror" >&2
-mmdebstrap --quiet --arch="$arch" --variant=extract --include="$packages" bookworm "$sysroot" "$mirror"
+# As root (also inside an image build, where unshare is not allowed) no
+# namespace is needed to only extract packages.
+mode=()
+[[ $(id -u) -eq 0 ]] && mode=(--mode=root)
+mmdebstrap --quiet "${mode[@]}" --arch="$arch" --variant=extract --include="$packages" bookworm \
+  "$sysroot" "$mirror"
 # qemu -L looks paths up in the sysroot first; an empty /tmp there would hide
 # the host's /tmp from emulated tests.
 rm -rf "$sysroot/tmp"
