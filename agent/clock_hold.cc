@@ -1,6 +1,9 @@
 #include "agent/clock_hold.h"
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "agent/window_scheduler.h"
 
 namespace ftel {
 
@@ -33,7 +36,10 @@ std::vector<v1::Report> ClockHold::TakeAll(int64_t line_offset_ms, int64_t monot
   for (Held& held : held_) {
     // How far the time line moved since the window was stamped: the step
     // (NTP setting the clock) it was waiting for; 0 without one.
-    const int64_t moved_ms = line_offset_ms - held.line_offset_ms;
+    // Below a step (the scheduler's own follow-up of NTP's slewing), the
+    // window stays where it is: moving it would open a gap before it.
+    int64_t moved_ms = line_offset_ms - held.line_offset_ms;
+    if (std::llabs(moved_ms) <= WindowScheduler::kStepToleranceMs) moved_ms = 0;
     v1::Report& report = held.report;
     report.set_window_start_ms(report.window_start_ms() + moved_ms);
     report.set_window_end_ms(report.window_end_ms() + moved_ms);

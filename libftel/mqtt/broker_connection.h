@@ -24,8 +24,8 @@
 #include "absl/status/status.h"
 #include "ftel/v1/broker_config.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
-#include "libftel/mqtt/reconnect_backoff.h"
 #include "libftel/platform/clock.h"
+#include "libftel/platform/reconnect_backoff.h"
 
 namespace ftel {
 

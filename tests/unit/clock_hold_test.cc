@@ -104,3 +104,19 @@ TEST(ClockHoldTest, ReleaseAllOnStopFlagsWhatIsHeld) {
 
 }  // namespace
 }  // namespace ftel
+
+namespace ftel {
+namespace {
+
+TEST(ClockHoldTest, ALineMovedLessThanAStepLeavesTheWindowWhereItIs) {
+  ClockHold hold(60000);
+  // The scheduler followed NTP's slewing by 300 ms: not a step.
+  hold.Add(Window(1, 1000, 2000), 0, 2000);
+  std::vector<v1::Report> out = hold.Release(true, 300, 2000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].window_start_ms(), 1000);
+  EXPECT_EQ(out[0].window_end_ms(), 2000);
+}
+
+}  // namespace
+}  // namespace ftel

@@ -1,6 +1,7 @@
 #include "agent/sources/modbus/modbus_source.h"
 
 #include <optional>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -8,10 +9,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "agent/sources/modbus/reconnect_backoff.h"
 #include "agent/sources/modbus/register_decode.h"
 #include "agent/sources/modbus/work_unit_tracker.h"
 #include "agent/sources/poll_loop.h"
+#include "libftel/platform/reconnect_backoff.h"
 
 namespace ftel {
 namespace {
@@ -24,7 +25,7 @@ class ModbusSource : public KpiSource {
       : settings_(std::move(settings)),
         client_(std::move(client)),
         clock_(clock),
-        backoff_(settings_.reconnect_min_ms, settings_.reconnect_max_ms),
+        backoff_(settings_.reconnect_min_ms, settings_.reconnect_max_ms, std::random_device{}()),
         loop_(absl::StrCat("modbus ", settings_.host, ":", settings_.port),
               absl::Milliseconds(settings_.poll_interval_ms), [this] { PollOnce(); }) {
     for (const WorkUnitMap& map : settings_.work_units) trackers_.emplace_back(map);

@@ -1,13 +1,15 @@
-// Waits between connection attempts: exponential from `min_ms` to `max_ms`,
-// each wait jittered to 0.5..1.5x so that a fleet of agents does not hammer a
-// broker that has just come back all in the same millisecond.
+// Waits between connection attempts (to a broker, a PLC): exponential from
+// `min_ms` to `max_ms`, each wait jittered to 0.5..1.5x so that a fleet of
+// agents does not hammer a system that has just come back all in the same
+// millisecond.
 //
 //   ReconnectBackoff backoff(500, 30000, seed);
 //   next_attempt_ms = now + backoff.NextDelayMs();  // after a failure
 //   backoff.Reset();                                // after a success
-#ifndef FTEL_LIBFTEL_MQTT_RECONNECT_BACKOFF_H_
-#define FTEL_LIBFTEL_MQTT_RECONNECT_BACKOFF_H_
+#ifndef FTEL_LIBFTEL_PLATFORM_RECONNECT_BACKOFF_H_
+#define FTEL_LIBFTEL_PLATFORM_RECONNECT_BACKOFF_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 
@@ -38,4 +40,4 @@ class ReconnectBackoff {
 
 }  // namespace ftel
 
-#endif  // FTEL_LIBFTEL_MQTT_RECONNECT_BACKOFF_H_
+#endif  // FTEL_LIBFTEL_PLATFORM_RECONNECT_BACKOFF_H_
