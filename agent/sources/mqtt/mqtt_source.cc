@@ -127,6 +127,11 @@ void MqttSource::MaintainConnection() {
   if (connection_) connection_->Maintain();
 }
 
+uint64_t MqttSource::messages_received() const {
+  absl::MutexLock lock(&mu_);
+  return messages_received_;
+}
+
 uint64_t MqttSource::rebirth_requests() const {
   absl::MutexLock lock(&mu_);
   return rebirth_requests_;
@@ -159,6 +164,7 @@ void MqttSource::OnMessage(MqttMessage message) {
   {
     absl::MutexLock lock(&mu_);
     if (!started_) return;
+    ++messages_received_;
     if (std::optional<SparkplugTopic> topic = ParseSparkplugTopic(message.topic)) {
       OnSparkplug(*topic, message.payload, now_ms, &rebirths);
     }

@@ -67,6 +67,8 @@ class MqttSource : public KpiSource {
   void MaintainConnection();
   // Rebirth requests published so far.
   uint64_t rebirth_requests() const;
+  // Messages taken from the shop-floor broker so far (after Start).
+  uint64_t messages_received() const;
 
  private:
   // A binding with what it accumulated.
@@ -98,6 +100,7 @@ class MqttSource : public KpiSource {
   std::vector<Bound> bound_ ABSL_GUARDED_BY(mu_);
   std::map<NodeKey, SparkplugNodeState> nodes_ ABSL_GUARDED_BY(mu_);
   uint64_t rebirth_requests_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t messages_received_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ftel

@@ -76,6 +76,15 @@ class MqttSourcePeersTest : public ::testing::Test {
          topic, "-m", payload});
   }
 
+  // Publishes and waits until `source` took the message: the broker's PUBACK
+  // to mosquitto_pub does not mean the subscriber has it yet.
+  void PublishTo(const MqttSource& source, const std::string& topic, const std::string& payload) {
+    const uint64_t before = source.messages_received();
+    Publish(topic, payload);
+    EXPECT_TRUE(WaitFor([&] { return source.messages_received() > before; }, absl::Seconds(10)))
+        << "the source never got " << payload;
+  }
+
   static bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
     const absl::Time deadline = absl::Now() + timeout;
     while (absl::Now() < deadline) {
@@ -114,9 +123,18 @@ TEST_F(MqttSourcePeersTest, SparkplugFromTahuWithSeqGapRebirthAndDeath) {
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(Window(*source).unknown_reason, "no baseline yet");  // the birth set it
 
+  // Each step makes the edge node publish one message (but "skip"), and
+  // waits until the source took it.
   auto step = [&](const std::string& json) {
+    const uint64_t before = source->messages_received();
     Publish("ftel-test/edge/ctl", json);
-    absl::SleepFor(absl::Milliseconds(300));
+    if (absl::StrContains(json, "skip")) {
+      absl::SleepFor(absl::Milliseconds(300));
+      return;
+    }
+    ASSERT_TRUE(WaitFor([&] { return source->messages_received() > before; }, absl::Seconds(10)))
+        << json << "\n"
+        << (*edge)->Log();
   };
   step(R"({"do": "data", "value": 1010})");
   step(R"({"do": "data", "value": 1025})");
@@ -126,9 +144,15 @@ TEST_F(MqttSourcePeersTest, SparkplugFromTahuWithSeqGapRebirthAndDeath) {
 
   // A lost message: the source asks for a rebirth, the node answers with NBIRTH.
   step(R"({"do": "skip"})");
+  const uint64_t before_gap = source->messages_received();
   step(R"({"do": "data", "value": 1030})");
   ASSERT_TRUE(WaitFor([&] { return absl::StrContains((*edge)->Log(), "rebirth requested"); },
                       absl::Seconds(5)))
+      << (*edge)->Log();
+  // The data message that showed the gap, the source's own NCMD (its
+  // subscription covers the node's topics), then the new NBIRTH.
+  ASSERT_TRUE(
+      WaitFor([&] { return source->messages_received() >= before_gap + 3; }, absl::Seconds(10)))
       << (*edge)->Log();
   EXPECT_EQ(source->rebirth_requests(), 1u);
   EXPECT_EQ(Window(*source).unknown_reason, "awaiting rebirth after seq gap");
@@ -148,11 +172,11 @@ TEST_F(MqttSourcePeersTest, JsonOverMosquittoAndTheBrokerGoingAway) {
   std::unique_ptr<MqttSource> source = StartSource(Weld(), "json");
   ASSERT_TRUE(WaitFor([&] { return Window(*source).unknown_reason == "no message yet"; },
                       absl::Seconds(10)));
-  Publish("vision/weld-cell-1/stats", R"({"model": {"inferences_total": 500}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"inferences_total": 500}})");
   EXPECT_EQ(Window(*source).unknown_reason, "no baseline yet");
-  Publish("vision/weld-cell-1/stats", R"({"model": {"inferences_total": 530}})");
-  Publish("vision/weld-cell-1/stats", R"({"model": {"name": "no counter here"}})");
-  Publish("vision/weld-cell-1/stats", R"({"model": {"inferences_total": 547}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"inferences_total": 530}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"name": "no counter here"}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"inferences_total": 547}})");
   Figure<uint64_t> w = Window(*source);
   ASSERT_TRUE(w.known()) << w.unknown_reason;
   EXPECT_EQ(*w.value, 47u);
@@ -164,9 +188,9 @@ TEST_F(MqttSourcePeersTest, JsonOverMosquittoAndTheBrokerGoingAway) {
   ASSERT_TRUE(broker_->Restart().ok());
   ASSERT_TRUE(WaitFor([&] { return Window(*source).unknown_reason == "no message yet"; },
                       absl::Seconds(15)));
-  Publish("vision/weld-cell-1/stats", R"({"model": {"inferences_total": 600}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"inferences_total": 600}})");
   EXPECT_EQ(Window(*source).unknown_reason, "no baseline yet");
-  Publish("vision/weld-cell-1/stats", R"({"model": {"inferences_total": 608}})");
+  PublishTo(*source, "vision/weld-cell-1/stats", R"({"model": {"inferences_total": 608}})");
   w = Window(*source);
   ASSERT_TRUE(w.known()) << w.unknown_reason;
   EXPECT_EQ(*w.value, 8u);
