@@ -25,11 +25,11 @@ struct LineSpec {
 constexpr LineSpec kLines[] = {
     {"suzhou-electronics", "smt-line-1", false, 0.5, 0.92, 0.95, 0.985},
     {"suzhou-electronics", "smt-line-2", false, 0.5, 0.88, 0.93, 0.98},
-    {"suzhou-electronics", "final-assembly", false, 2.0, 0.85, 0.90, 0.99},
-    {"foshan-appliances", "press-shop", true, 1.5, 0.80, 0.88, 0.97},
-    {"foshan-appliances", "paint-shop", true, 3.0, 0.75, 0.92, 0.94},
-    {"tangshan-steel", "blast-furnace", false, 4.0, 0.95, 0.85, 0.96},
-    {"tangshan-steel", "hot-rolling", false, 2.5, 0.78, 0.82, 0.95},
+    {"suzhou-electronics", "final-assembly", false, 1.0, 0.85, 0.90, 0.99},
+    {"foshan-appliances", "press-shop", true, 1.0, 0.80, 0.88, 0.97},
+    {"foshan-appliances", "paint-shop", true, 1.5, 0.75, 0.92, 0.94},
+    {"tangshan-steel", "blast-furnace", false, 2.0, 0.95, 0.85, 0.96},
+    {"tangshan-steel", "hot-rolling", false, 1.2, 0.78, 0.82, 0.95},
 };
 
 struct ModelSpec {
@@ -145,8 +145,8 @@ PlantModel::PlantModel(uint64_t seed, double speed) : speed_(speed) {
 
 void PlantModel::Tick() {
   for (LineState& line : lines_) {
-    // The running pattern's phase is the part carry's start, fixed by the seed.
-    line.running = line.planned && OnAtTick(line.availability, 0.5, line.ticks);
+    line.planned = true;
+    line.running = OnAtTick(line.availability, 0.5, line.ticks);
     ++line.ticks;
     if (!line.running) continue;
     ++line.running_ticks;

@@ -37,7 +37,8 @@ struct LineState {
   double quality = 1;
 
   bool running = false;
-  bool planned = true;
+  // Planned from the first tick on: before it the plant has not started.
+  bool planned = false;
   uint64_t produced = 0;
   uint64_t good = 0;
   uint64_t ticks = 0;
