@@ -5,6 +5,7 @@
 // simulator's model implies (its /figures page), stopping the simulator's
 // Modbus server must make the Modbus work units unknown without moving OEE,
 // and `ftelctl probe-source` must print what a source reads.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -199,11 +200,11 @@ TEST_F(PlantSimDemoTest, FleetShowsWhatTheSimulatorImpliesAndAModbusOutageIsUnkn
       [&] {
         for (const char* id : kFactories) {
           std::optional<v1::FactorySummary> factory = Factory(id);
-          // Three windows after the first unknown one (one Modbus work
-          // unit in Tangshan, all of them elsewhere).
+          // Five windows after the first unknown one (one Modbus work unit
+          // in Tangshan, two or three elsewhere).
           const double units = std::string(id) == "tangshan-steel" ? 1 : 2;
           if (!factory.has_value() ||
-              UnknownWindows(*factory) < UnknownWindows(before[id]) + 3 * units) {
+              UnknownWindows(*factory) < UnknownWindows(before[id]) + 5 * units) {
             return false;
           }
           during[id] = *factory;
@@ -223,14 +224,23 @@ TEST_F(PlantSimDemoTest, FleetShowsWhatTheSimulatorImpliesAndAModbusOutageIsUnkn
         now.oee_percent(), Percent(now.availability()), Percent(now.coverage()),
         sim["factory." + std::string(id) + ".oee_percent"]);
     EXPECT_LT(Percent(now.coverage()), 100);
-    // No false drop: an unknown window read as "planned, not running" would
-    // pull availability down by some 10 points over these windows. What may
-    // move: effectiveness by a part's PRU in the window of the stop (a part
-    // is 2-3% of some 40 s of APT), and in Tangshan the mix (only the
-    // Sparkplug line, with a lower availability, keeps adding windows).
-    const bool mixed = std::string(id) == "tangshan-steel";
-    EXPECT_NEAR(Percent(now.availability()), Percent(was.availability()), mixed ? 4 : 1.5);
-    EXPECT_NEAR(now.oee_percent(), was.oee_percent(), 4);
+    // No false drop. Suzhou and Foshan read only Modbus: nothing new is
+    // known, so availability stays; effectiveness may move by a part's PRU
+    // in the window of the stop (a part is 2-4% of some 40 s of APT).
+    // Tangshan keeps adding its Sparkplug line's windows, so its pooled
+    // figures move towards that line's, never below them; read as "planned,
+    // not running", the unknown blast-furnace windows would pull
+    // availability some 10 points lower.
+    if (std::string(id) != "tangshan-steel") {
+      EXPECT_NEAR(Percent(now.availability()), Percent(was.availability()), 1.5);
+      EXPECT_NEAR(now.oee_percent(), was.oee_percent(), 4);
+    } else {
+      const std::string line = "line.tangshan-steel.hot-rolling.";
+      EXPECT_GE(Percent(now.availability()),
+                std::min(Percent(was.availability()), sim[line + "availability_percent"]) - 1.5);
+      EXPECT_GE(now.oee_percent(), std::min(was.oee_percent(), sim[line + "oee_percent"]) - 4);
+      EXPECT_LE(now.oee_percent(), was.oee_percent() + 4);
+    }
     // Evidence does not come from Modbus: still fully known.
     EXPECT_EQ(Percent(during[id].evidence_coverage()), 100);
   }
