@@ -34,22 +34,19 @@ void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
   if (clear) out += "\033[H\033[2J";
   out += absl::StrFormat("ftel fleet  %s\n\n",
                          absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::Now(), absl::LocalTimeZone()));
-  // KNOWN: the share of work-unit windows whose elements the agents could
-  // read, which OEE is computed over (ProductionKpis.coverage).
-  out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %7s %-7s\n", "FACTORY", "NAME",
-                         "SECTOR", "REGION", "DECLARED", "OBSERVED", "OEE", "KNOWN", "ONLINE");
+  out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %-7s\n", "FACTORY", "NAME", "SECTOR",
+                         "REGION", "DECLARED", "OBSERVED", "OEE", "ONLINE");
   for (const auto& [id, f] : factories) {
-    out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %7s %-7s\n", id,
+    out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %-7s\n", id,
                            f.factory_name().substr(0, 24), f.sector(), f.region(),
                            Percent(f.declared()), Percent(f.observed()), Oee(f.production()),
-                           Percent(f.production().coverage()), f.online() ? "yes" : "NO");
+                           f.online() ? "yes" : "NO");
   }
   if (fleet.has_value()) {
     const v1::GroupPenetration& d = fleet->declared();
-    out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %7s %d/%d\n", "FLEET (pooled)", "",
-                           "", "", Percent(d.pooled()), Percent(fleet->observed().pooled()),
-                           Oee(fleet->production()), Percent(fleet->production().coverage()),
-                           fleet->factories_online(), fleet->factories());
+    out += absl::StrFormat("%-20s %-24s %-14s %-12s %9s %9s %7s %d/%d\n", "FLEET (pooled)", "", "",
+                           "", Percent(d.pooled()), Percent(fleet->observed().pooled()),
+                           Oee(fleet->production()), fleet->factories_online(), fleet->factories());
     out += absl::StrFormat(
         "\ndeclared: median %s; factories at >=20%%: %d, >=60%%: %d, >=70%%: %d\n",
         d.distribution().has_median_percent()
