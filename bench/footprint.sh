@@ -39,12 +39,19 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$run/mosquitto.
 pids+=($!)
 sleep 0.5
 
+# The demo factory's scenarios and work units, from the seeded `simulated`
+# source (the demo config reads the plant simulator, which is not run here).
+simulated='{seed: 11, ai_activity: 0.9, mean_inferences: 120, planned_run_time_per_unit_s: 0.25}'
 start_agent() {  # binary node_id -> pid
   sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
       -e "s|^  node_id: .*|  node_id: $2|" \
       -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
       -e "s|^publish_interval_ms: .*|publish_interval_ms: 10000|" \
       -e "s|^spool: .*|spool: {dir: $run/spool-$2}|" \
+      -e '/^sources:/,/^scenarios:/{/^sources:/!{/^scenarios:/!d}}' \
+      -e "s|^sources:|sources:\n  - {name: line-sim, type: simulated, simulated: $simulated}|" \
+      -e 's/evidence_source: [a-z-]*/evidence_source: line-sim/' \
+      -e 's/\(, source: \)[a-z-]*}/\1line-sim}/' \
       "$root/config/demo/suzhou-electronics.yaml" >"$run/agent-$2.yaml"
   "$1" --config "$run/agent-$2.yaml" >"$run/agent-$2.log" 2>&1 &
   echo $!

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The ftel demo: installs what is missing, builds in Release, starts mosquitto
-# on a free loopback port, the aggregator and three factory agents, and shows
-# the live fleet table. Ctrl-C stops everything it started.
+# on a free loopback port, the plant simulator (ftel-plant-sim: Modbus TCP,
+# Prometheus metrics, a Sparkplug B edge node; docs/plant-simulator.md), the
+# aggregator and three factory agents that read it, and shows the live fleet
+# table. Ctrl-C stops everything it started.
 #
 #   scripts/demo.sh                  # until Ctrl-C
 #   FTEL_DEMO_SECONDS=20 scripts/demo.sh   # stop by itself after 20 s
@@ -20,6 +22,8 @@ source "$root/scripts/lib/free_port.sh"
 port=$(free_port)
 http_port=$(free_port)
 ws_port=$(free_port)
+modbus_port=$(free_port)
+sim_port=$(free_port)
 
 pids=()
 cleanup() {
@@ -60,9 +64,23 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-# The demo configs, pointed at this broker and the repository's catalogue.
+# The plant the agents read: its Modbus server, its metrics and controls, and
+# one factory's line as a Sparkplug B edge node on the demo broker.
+"$build/ftel-plant-sim" --modbus "127.0.0.1:$modbus_port" --metrics "127.0.0.1:$sim_port" \
+  --sparkplug-broker "tcp://127.0.0.1:$port" --group plant --edge-node tangshan-steel \
+  >"$run/plant-sim.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$sim_port") 2>/dev/null && break
+  sleep 0.1
+done
+
+# The demo configs, pointed at this broker, the simulator and the repository's catalogue.
 for config in "$root"/config/demo/*.yaml; do
   sed -e "s|^  uri: .*|  uri: tcp://127.0.0.1:$port|" \
+      -e "s|tcp://127.0.0.1:1883\b|tcp://127.0.0.1:$port|" \
+      -e "s|^\( *\)port: 1502\b|\1port: $modbus_port|" \
+      -e "s|http://127.0.0.1:9102/|http://127.0.0.1:$sim_port/|" \
       -e "s|^catalogue_path: .*|catalogue_path: $root/config/scenario-catalogue.tsv|" \
       -e "s|^http_listen: .*|http_listen: 127.0.0.1:$http_port|" \
       "$config" >"$run/$(basename "$config")"
@@ -76,6 +94,9 @@ for agent in suzhou-electronics foshan-appliances tangshan-steel; do
 done
 echo "demo: broker tcp://127.0.0.1:$port, metrics http://127.0.0.1:$http_port/metrics, logs in $run; Ctrl-C to stop"
 echo "demo: dashboard $dashboard"
+echo "demo: plant simulator modbus 127.0.0.1:$modbus_port, metrics http://127.0.0.1:$sim_port/metrics, figures http://127.0.0.1:$sim_port/figures"
+echo "demo: stop/start its Modbus server: curl http://127.0.0.1:$sim_port/control/modbus/stop (and .../start)"
+echo "demo: what a source reads: $build/ftelctl probe-source $run/suzhou-electronics.yaml plc --window-s 2"
 
 count=()
 if [[ -n "${FTEL_DEMO_SECONDS:-}" ]]; then

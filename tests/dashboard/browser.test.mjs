@@ -171,8 +171,9 @@ test('a changed agent config shows within a few seconds', async () => {
   await plant.agents.get('tangshan-steel').stop();
   const changedAt = Date.now();
   plant.startAgent('tangshan-steel', (text) => text
+    .replace('\nsources:\n', '\nsources:\n  - {name: line-sim, type: simulated, simulated: {seed: 33}}\n')
     .replace('{id: PO-05, built: true}', '{id: PO-05, built: true, ai_declared: true, evidence_source: line-sim}')
-    .replace('scenarios:\n', 'scenarios:\n  - {id: FB-01, built: true, ai_declared: true, evidence_source: line-sim}\n'));
+    .replace('\nscenarios:\n', '\nscenarios:\n  - {id: FB-01, built: true, ai_declared: true, evidence_source: line-sim}\n'));
   // Tangshan now declares 5 of 21; the fleet 29 of 61.
   await waitFor('the new config on the page', async () =>
     (await page.textContent('#factory')).includes('5 / 21') &&

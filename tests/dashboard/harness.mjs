@@ -1,8 +1,10 @@
 // What the dashboard tests run against: a real mosquitto (a plain listener
 // for the ftel processes, a WebSockets listener that also serves the built
-// page through http_dir, logins and the repository's ACL example), the real
-// aggregator and the three demo factories' agents, each on free loopback
-// ports in a fresh directory under the build folder.
+// page through http_dir, logins and the repository's ACL example), the plant
+// simulator (ftel-plant-sim, docs/plant-simulator.md) with its Sparkplug B
+// edge node on a second, anonymous "shop-floor" mosquitto, the real
+// aggregator and the three demo factories' agents reading the simulator,
+// each on free loopback ports in a fresh directory under the build folder.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -90,6 +92,7 @@ export class Plant {
     mkdirSync(base, { recursive: true });
     const plant = new Plant(mkdtempSync(join(base, `${name}-`)));
     await plant.startBroker();
+    await plant.startPlantSim();
     await plant.startAggregator();
     for (const factory of factories) plant.startAgent(factory);
     return plant;
@@ -149,6 +152,24 @@ export class Plant {
       (await portOpen(this.mqttPort)) && (await portOpen(this.wsPort)), 10000, 50);
   }
 
+  // The shop-floor broker and the simulated plant the demo agents read.
+  async startPlantSim() {
+    this.shopFloorPort = await freePort();
+    this.modbusPort = await freePort();
+    this.simPort = await freePort();
+    writeFileSync(join(this.dir, 'shop-floor.conf'),
+      `listener ${this.shopFloorPort} 127.0.0.1\nallow_anonymous true\n`);
+    this.shopFloor = new Process('shop-floor',
+      ['mosquitto', '-c', join(this.dir, 'shop-floor.conf')], join(this.dir, 'shop-floor.log')).start();
+    await waitFor('the shop-floor broker to listen', () => portOpen(this.shopFloorPort), 10000, 50);
+    this.plantSim = new Process('plant-sim', [join(binDir, 'ftel-plant-sim'),
+      '--modbus', `127.0.0.1:${this.modbusPort}`, '--metrics', `127.0.0.1:${this.simPort}`,
+      '--sparkplug-broker', `tcp://127.0.0.1:${this.shopFloorPort}`, '--group', 'plant',
+      '--edge-node', 'tangshan-steel'], join(this.dir, 'plant-sim.log')).start();
+    await waitFor('the plant simulator to listen', async () =>
+      (await portOpen(this.simPort)) && (await portOpen(this.modbusPort)), 10000, 50);
+  }
+
   async startAggregator() {
     const config = readFileSync(join(root, 'config', 'demo', 'aggregator.yaml'), 'utf8')
       .replace(/^ {2}uri: .*$/m, `  uri: tcp://127.0.0.1:${this.mqttPort}\n  username: ftel-aggregator\n  password: ${this.users['ftel-aggregator']}`)
@@ -169,7 +190,11 @@ export class Plant {
     const text = readFileSync(join(root, 'config', 'demo', `${factory}.yaml`), 'utf8')
       .replace(/^ {2}uri: .*$/m, `  uri: tcp://127.0.0.1:${this.mqttPort}\n  username: ${factory}.edge-1\n  password: ${this.users[`${factory}.edge-1`]}`)
       .replace(/^catalogue_path: .*$/m, `catalogue_path: ${join(root, 'config', 'scenario-catalogue.tsv')}`)
-      .replace(/^spool: .*$/m, `spool: {dir: ${join(this.dir, 'spool', factory)}}`);
+      .replace(/^spool: .*$/m, `spool: {dir: ${join(this.dir, 'spool', factory)}}`)
+      // The plant simulator's ports, as scripts/demo.sh sets them.
+      .replaceAll('tcp://127.0.0.1:1883', `tcp://127.0.0.1:${this.shopFloorPort}`)
+      .replace(/^( *)port: 1502\b/m, `$1port: ${this.modbusPort}`)
+      .replaceAll('http://127.0.0.1:9102/', `http://127.0.0.1:${this.simPort}/`);
     writeFileSync(path, edit(text));
     return path;
   }
@@ -194,6 +219,8 @@ export class Plant {
     for (const agent of this.agents.values()) await agent.stop();
     if (this.aggregator) await this.aggregator.stop();
     if (this.broker) await this.broker.stop();
+    if (this.plantSim) await this.plantSim.stop();
+    if (this.shopFloor) await this.shopFloor.stop();
   }
 }
 

@@ -102,7 +102,8 @@ constexpr char kExamplesIntro[] = R"(
 
 These are the example configs in `config/examples/`, which `cmake --install` puts in
 `{prefix}/share/ftel/examples/`. They are copied here each time this page is generated. The demo's
-configs in `config/demo/` use the `simulated` source, and [protocol.md](protocol.md#ftelv1report-ftelv1nodefactory_idnode_idreport)
+configs in `config/demo/` read the [plant simulator](plant-simulator.md) through the `modbus`,
+`prometheus` and `mqtt` (Sparkplug B) sources, and [protocol.md](protocol.md#ftelv1report-ftelv1nodefactory_idnode_idreport)
 shows the report that a small static-source config produces.
 )";
 
