@@ -36,6 +36,13 @@ void WorkUnitTracker::Observe(const UnitReading& reading, int64_t wall_ms, int64
   s.complete = produced.has_value();
   count(good_, reading.good, &s.good);
   count(scrap_, reading.scrap, &s.scrap);
+  if (!last_.has_value()) {
+    // The first poll after an outage: the parts made while the PLC was away
+    // came in time that is not known, so they are not counted either;
+    // counting them without their time would push effectiveness and OEE
+    // past 100% in the window of the return.
+    s.produced = s.good = s.scrap = 0;
+  }
 
   if (last_.has_value() && mono_ms > last_->mono_ms) {
     const int64_t elapsed = mono_ms - last_->mono_ms;

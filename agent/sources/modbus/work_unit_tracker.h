@@ -9,8 +9,10 @@
 // read at the first of them (planned: PBT; running while planned: APT);
 // with a shift calendar, PBT is the exact overlap with the shifts. A
 // failed poll (PLC away) ends the stretch: the time until the next
-// successful poll counts as neither. Counters keep their baselines across
-// an outage. Parts count in the window of the poll that saw them; time in
+// successful poll counts as neither, and neither do the parts counted over
+// it (the first poll after an outage only takes the counters' new values):
+// parts without their time would push OEE past 100%. Parts count in the
+// window of the poll that saw them; time in
 // the window where it lies on the wall clock, an interval across a
 // window's end being split in proportion. PBT and APT are capped at the
 // window's length (an interval that began before an already handed-over

@@ -108,33 +108,34 @@ TEST_F(TrackerTest, IntervalAcrossTheWindowEndIsSplit) {
   EXPECT_DOUBLE_EQ(second.value->planned_busy_time_s(), 1.5);  // +10 .. +11.5
 }
 
-TEST_F(TrackerTest, OutageIsUnknownAndCountersContinueFromTheBaseline) {
+TEST_F(TrackerTest, OutageIsUnknownAndNeitherItsTimeNorItsPartsCount) {
   for (int i = 0; i < 9; ++i) Poll(Reading(100 + i, 100 + i));
   ASSERT_TRUE(Window().known());
   for (int i = 0; i < 10; ++i) Fail("unreachable: Connection refused");
   Figure<v1::WorkUnitElements> away = Window();
   EXPECT_FALSE(away.known());
   EXPECT_EQ(away.unknown_reason, "unreachable: Connection refused");
-  // Back: 30 parts were made while away; they count in this window. The
-  // time away does not.
+  // Back: 30 parts were made while away; like the time away, they do not
+  // count (they would make OEE exceed 100%).
   for (int i = 0; i < 5; ++i) Fail("timeout after 1000 ms");
   for (int i = 0; i < 5; ++i) Poll(Reading(138 + i, 138 + i));
   Figure<v1::WorkUnitElements> back = Window();
   ASSERT_TRUE(back.known()) << back.unknown_reason;
-  EXPECT_EQ(back.value->produced_quantity(), 34u);  // 108 -> 142
+  EXPECT_EQ(back.value->produced_quantity(), 4u);  // 138 -> 142, not 108 -> 142
   EXPECT_DOUBLE_EQ(back.value->planned_busy_time_s(), 4.0);
   EXPECT_DOUBLE_EQ(back.value->actual_production_time_s(), 4.0);
 }
 
-TEST_F(TrackerTest, CounterResetDuringOutageCountsTheNewReading) {
+TEST_F(TrackerTest, ACounterResetDuringAnOutageCountsNothingOfIt) {
   Poll(Reading(5000, 5000));
   Poll(Reading(5010, 5010));
   ASSERT_TRUE(Window().known());
   Fail("timeout after 1000 ms");
   Poll(Reading(7, 7));  // the PLC restarted and cleared its counters
+  Poll(Reading(9, 9));
   Figure<v1::WorkUnitElements> w = Window();
   ASSERT_TRUE(w.known());
-  EXPECT_EQ(w.value->produced_quantity(), 7u);
+  EXPECT_EQ(w.value->produced_quantity(), 2u);  // never a negative or huge count
 }
 
 TEST_F(TrackerTest, SixteenBitWrapAcrossWindows) {

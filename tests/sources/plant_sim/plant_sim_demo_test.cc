@@ -261,6 +261,16 @@ TEST_F(PlantSimDemoTest, FleetShowsWhatTheSimulatorImpliesAndAModbusOutageIsUnkn
       },
       absl::Seconds(30)))
       << Logs();
+  // The parts made while the PLC was away came without their time, and are
+  // not counted: no OEE jump past 100% at the return.
+  for (const char* id : {"suzhou-electronics", "foshan-appliances"}) {
+    std::optional<v1::FactorySummary> after = Factory(id);
+    ASSERT_TRUE(after.has_value());
+    EXPECT_LE(after->production().oee_percent(), 100) << id;
+    EXPECT_LE(after->production().oee_percent(), before[id].production().oee_percent() + 5) << id;
+    std::printf("[plant] %s OEE before the outage %.1f%%, after the return %.1f%%\n", id,
+                before[id].production().oee_percent(), after->production().oee_percent());
+  }
 }
 
 TEST_F(PlantSimDemoTest, ProbeSourcePrintsWhatTheDemoModbusSourceReads) {
