@@ -16,7 +16,7 @@ build_arch=$(dpkg --print-architecture)
 if [[ "$target" == "$build_arch" ]]; then
   preset=release
   cmake --preset "$preset" -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
-  targets=(ftel-agent ftel-aggregator ftelctl)
+  targets=(ftel-agent ftel-aggregator ftelctl ftel-plant-sim)
 else
   case "$target" in
     arm64) preset=aarch64-edge; sysroot_arch=arm64 ;;
@@ -29,6 +29,10 @@ else
 fi
 cmake --build --preset "$preset" -j"$(nproc)" --target "${targets[@]}"
 DESTDIR="$out/root" cmake --install "build/$preset" --strip >/dev/null
+# The demo's plant simulator is not installed by packages; the image has it.
+if [[ -x "build/$preset/ftel-plant-sim" ]]; then
+  install -m 0755 -s "build/$preset/ftel-plant-sim" "$out/root/usr/bin/ftel-plant-sim"
+fi
 
 # Debian package of each shared library the programs need, by soname; what
 # debian:bookworm-slim already has is left out.

@@ -14,6 +14,9 @@ cd "$root"
 "$root/scripts/install-deps.sh" --containers
 export CONTAINERS_CONF="$root/docker/podman/containers.conf"
 docker/make-base-image.sh
+# This machine's own certificate authorities (a TLS-inspecting proxy in front
+# of the npm registry) for the image build (docker/ca/README.md).
+cp /usr/local/share/ca-certificates/*.crt docker/ca/ 2>/dev/null || true
 
 source "$root/scripts/lib/free_port.sh"
 export FTEL_MQTT_PORT=$(free_port) FTEL_DASHBOARD_PORT=$(free_port) FTEL_METRICS_PORT=$(free_port)
@@ -54,9 +57,10 @@ for _ in $(seq 1 60); do
 done
 echo "$table" >"$logs/fleet.txt"
 for factory in suzhou-electronics foshan-appliances tangshan-steel; do
-  grep -q "$factory" <<<"$table" || fail "the fleet table lacks $factory:"$'\n'"$table"
+  grep -qE "^$factory .* yes " <<<"$table" || fail "the fleet table lacks $factory online:"$'\n'"$table"
 done
-echo "compose-test: ftelctl fleet shows the three factories" >&2
+grep -A6 '^FACTORY' <<<"$table" >&2
+echo "compose-test: ftelctl fleet shows the three factories online" >&2
 
 # Health checks, run as the engine would (podman has no timer without systemd).
 for service in aggregator agent-suzhou agent-foshan agent-tangshan; do

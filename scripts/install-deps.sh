@@ -24,7 +24,8 @@ for option in "$@"; do
              # Debian's nodejs comes without npm; other builds of nodejs bring their own.
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
-    --containers) packages+=(podman podman-compose runc mmdebstrap curl) ;;
+    --containers) packages+=(podman podman-compose runc golang-github-containernetworking-plugin-dnsname
+                             mmdebstrap curl) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac
 done

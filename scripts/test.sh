@@ -4,6 +4,8 @@
 #    loopback ports, the formatting check;
 #  - fuzz: the aggregator's input path under libFuzzer (clang, ASan, UBSan)
 #    for FTEL_FUZZ_SECONDS (60 s by default);
+#  - containers: the images of docker/Dockerfile and the compose demo, built
+#    and run with podman (scripts/compose-test.sh);
 #  - aarch64 and armhf: cross-built agent, ftelctl and their tests, run under
 #    qemu-user with a Debian bookworm sysroot, against the host's mosquitto.
 # Exits non-zero on any failure. FTEL_SKIP_CROSS=1 runs the native part only.
@@ -27,6 +29,11 @@ run_preset() {
 }
 
 run_preset native
+# The images and the compose demo, with podman (FTEL_SKIP_CONTAINERS=1 skips).
+if [[ "${FTEL_SKIP_CONTAINERS:-0}" != 1 ]]; then
+  echo "=== containers ===" >&2
+  scripts/compose-test.sh
+fi
 run_preset fuzz -DFTEL_FUZZ_SECONDS="${FTEL_FUZZ_SECONDS:-60}"
 if [[ $cross == 1 ]]; then
   for arch in arm64 armhf; do toolchains/make-sysroot.sh "$arch"; done
