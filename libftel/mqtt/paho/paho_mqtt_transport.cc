@@ -11,7 +11,13 @@
 namespace ftel {
 namespace {
 
-constexpr int kMaxBufferedMessages = 65535;
+// No offline buffering in Paho: a publish while disconnected fails at once,
+// and the callers send again after the reconnect (the agent from its spool,
+// the aggregator by offering every result and commit again). Paho's own
+// buffer, sent on reconnect ahead of the session's subscriptions, had an
+// aggregator kicked off by mosquitto ("malformed packet") at every attempt
+// after a broker restart in the compose demo.
+constexpr int kMaxBufferedMessages = 0;
 
 // Deletes itself after reporting the one outcome of an action.
 class OneShotListener : public mqtt::iaction_listener {
