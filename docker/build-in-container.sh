@@ -47,5 +47,27 @@ done | sort -u | while read -r soname; do
   [[ -n "$package" ]] || { echo "build-in-container: no package has $soname" >&2; exit 1; }
   echo "$package"
 done | sort -u >"$out/runtime-packages"
+
+# The edge agent's runtime for any architecture, without running anything
+# of it: Debian's packages of the target extracted (no maintainer scripts,
+# so no emulation), the programs, Debian's CA bundle and a
+# passwd entry for the non-root user. docker/Dockerfile's agent-edge image.
+mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+[[ -n "$mirror" ]] || mirror=$(awk '$1=="deb" && $3=="bookworm"{print $2; exit}' /etc/apt/sources.list)
+rootfs_arch=${sysroot_arch:-$build_arch}
+mmdebstrap --quiet --mode=root --arch="$rootfs_arch" --variant=extract \
+  --include="libc6,libstdc++6,libgcc-s1,ca-certificates,$(paste -sd, "$out/runtime-packages")" \
+  bookworm "$out/rootfs" "$mirror"
+rm -rf "$out/rootfs/usr/share/doc" "$out/rootfs/usr/share/man" "$out/rootfs/usr/share/locale" \
+  "$out/rootfs/var/cache/apt" "$out/rootfs/var/lib/apt/lists"
+cp -a "$out/root/." "$out/rootfs/"
+mkdir -p "$out/rootfs/etc/ssl/certs" "$out/rootfs/etc/ftel" "$out/rootfs/var/lib/ftel" "$out/rootfs/tmp"
+# The bundle update-ca-certificates would have made from the package's certificates.
+cat "$out"/rootfs/usr/share/ca-certificates/mozilla/*.crt >"$out/rootfs/etc/ssl/certs/ca-certificates.crt"
+printf 'root:x:0:0:root:/root:/usr/sbin/nologin\nftel:x:10001:10001:ftel:/var/lib/ftel:/usr/sbin/nologin\n' \
+  >"$out/rootfs/etc/passwd"
+printf 'root:x:0:\nftel:x:10001:\n' >"$out/rootfs/etc/group"
+chown 10001:10001 "$out/rootfs/var/lib/ftel"
+chmod 1777 "$out/rootfs/tmp"
 echo "build-in-container: $target programs: $(ls "$out/root/usr/bin" | tr '\n' ' ')" >&2
 echo "build-in-container: runtime packages: $(tr '\n' ' ' <"$out/runtime-packages")" >&2

@@ -25,7 +25,7 @@ for option in "$@"; do
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
     --containers) packages+=(podman podman-compose runc golang-github-containernetworking-plugin-dnsname
-                             mmdebstrap curl) ;;
+                             mmdebstrap curl file qemu-user) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac
 done
