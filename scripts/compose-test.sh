@@ -162,7 +162,7 @@ for platform in linux/arm64 linux/arm/v7; do
   rm -rf "$rootfs" && mkdir -p "$rootfs"
   container=$(podman create "$tag" 2>/dev/null)
   podman export "$container" | tar -x -C "$rootfs" 2>/dev/null || true
-  podman rm "$container" >/dev/null 2>&1
+  podman rm -v "$container" >/dev/null 2>&1  # and its anonymous volume
   elf=$(file "$rootfs/usr/bin/ftel-agent")
   case "$platform" in linux/arm64) qemu=qemu-aarch64 ;; *) qemu=qemu-arm ;; esac
   version=$("$qemu" -L "$rootfs" "$rootfs/usr/bin/ftel-agent" --version 2>&1 | head -1)
