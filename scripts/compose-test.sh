@@ -27,8 +27,11 @@ mkdir -p "$logs"
 
 down() {
   "${compose[@]}" logs >"$logs/compose.log" 2>&1 || true
-  "${compose[@]}" down -v >/dev/null 2>&1 || true
-  # podman-compose 1.0.3 leaves the project's network behind.
+  "${compose[@]}" down -v >"$logs/down.log" 2>&1 || true
+  # What podman-compose 1.0.3 may leave: the project's network always, and
+  # after a failed assertion sometimes its containers and volumes too.
+  podman ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r podman rm -f -v >/dev/null 2>&1 || true
+  podman volume ls -q | grep "^${project}_" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
   podman network rm -f "${project}_default" >/dev/null 2>&1 || true
 }
 

@@ -1,7 +1,10 @@
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 
-#include <atomic>
 #include <chrono>
+#include <memory>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -13,28 +16,59 @@ namespace {
 
 // No offline buffering in Paho: a publish while disconnected fails at once,
 // and the callers send again after the reconnect (the agent from its spool,
-// the aggregator by offering every result and commit again). Paho's own
-// buffer, sent on reconnect ahead of the session's subscriptions, had an
-// aggregator kicked off by mosquitto ("malformed packet") at every attempt
-// after a broker restart in the compose demo.
+// the aggregator by offering every result and commit again).
 constexpr int kMaxBufferedMessages = 0;
 
-// Deletes itself after reporting the one outcome of an action.
-class OneShotListener : public mqtt::iaction_listener {
- public:
-  explicit OneShotListener(MqttTransport::DoneCallback done) : done_(std::move(done)) {}
+// One Publish's outcome, reported exactly once: by Paho when the broker
+// acknowledges it or the client fails it, or by the transport when the
+// connection it went out on is replaced. Paho's callbacks and the transport
+// race for it through the registry; whoever claims it first reports.
+class PublishListener;
 
-  void on_success(const mqtt::token&) override {
-    done_(absl::OkStatus());
-    delete this;
+class PublishRegistry {
+ public:
+  void Add(PublishListener* listener) {
+    absl::MutexLock lock(&mu_);
+    pending_.insert(listener);
   }
-  void on_failure(const mqtt::token& token) override {
-    done_(absl::UnavailableError(
-        absl::StrCat("publish failed (return code ", token.get_return_code(), ")")));
-    delete this;
+  // True for the one caller that takes the listener off the registry.
+  bool Claim(PublishListener* listener) {
+    absl::MutexLock lock(&mu_);
+    return pending_.erase(listener) == 1;
+  }
+  // Every listener still waiting, now owned by the caller.
+  std::unordered_set<PublishListener*> TakeAll() {
+    absl::MutexLock lock(&mu_);
+    return std::exchange(pending_, {});
   }
 
  private:
+  absl::Mutex mu_;
+  std::unordered_set<PublishListener*> pending_ ABSL_GUARDED_BY(mu_);
+};
+
+class PublishListener : public mqtt::iaction_listener {
+ public:
+  PublishListener(PublishRegistry* registry, MqttTransport::DoneCallback done)
+      : registry_(registry), done_(std::move(done)) {}
+
+  void on_success(const mqtt::token&) override { Finish(absl::OkStatus()); }
+  void on_failure(const mqtt::token& token) override {
+    Finish(absl::UnavailableError(
+        absl::StrCat("publish failed (return code ", token.get_return_code(), ")")));
+  }
+  // For the transport, after TakeAll: reports; the transport frees it once
+  // Paho can no longer call it.
+  void Abandon(absl::Status status) { done_(std::move(status)); }
+
+ private:
+  void Finish(absl::Status status) {
+    if (!registry_->Claim(this)) return;  // the transport reports this one
+    done_(std::move(status));
+    delete this;
+  }
+
+  PublishRegistry* const registry_;
   MqttTransport::DoneCallback done_;
 };
 
@@ -44,34 +78,36 @@ class PahoMqttTransport : public MqttTransport {
       : uri_(uri), client_id_(client_id) {}
 
   ~PahoMqttTransport() override {
-    if (client() != nullptr && client()->is_connected()) {
+    std::shared_ptr<mqtt::async_client> current = client();
+    if (current != nullptr && current->is_connected()) {
       try {
-        client()->disconnect(0)->wait_for(std::chrono::seconds(1));
+        current->disconnect(0)->wait_for(std::chrono::seconds(1));
       } catch (const mqtt::exception&) {
       }
     }
+    current.reset();
+    // No callbacks from here: their owners may be half destroyed already.
+    absl::MutexLock lock(&connect_mu_);
+    Retire();
+    {
+      absl::MutexLock client_lock(&client_mu_);
+      client_.reset();
+    }
+    for (PublishListener* listener : publishes_.TakeAll()) delete listener;
   }
 
   absl::Status Connect(const MqttConnectOptions& options) override {
+    const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
     try {
       absl::MutexLock lock(&connect_mu_);
-      if (owned_client_ == nullptr) {
-        // Room for bursts: the aggregator publishes every changed result at
-        // once, the agent up to spool.max_inflight reports.
-        owned_client_ =
-            std::make_unique<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
-        owned_client_->set_message_callback([this](mqtt::const_message_ptr msg) {
-          if (on_message_) {
-            on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
-                                    msg->is_retained()});
-          }
-        });
-        owned_client_->set_connection_lost_handler([this](const std::string& cause) {
-          if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
-        });
-        client_.store(owned_client_.get(), std::memory_order_release);
-      }
-      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
+      // Every connection gets a new Paho client. Paho keeps the QoS 1
+      // publishes of a lost connection and sends them again on the next
+      // (clean_session is false for the broker's session): after a broker
+      // restart one went out with an empty topic and freed bytes for a
+      // payload, and mosquitto dropped the aggregator ("malformed packet") at
+      // every attempt. The callers resend what was not acknowledged, so the
+      // old client's unacknowledged publishes are failed here instead.
+      Replace(NewClient());
       mqtt::connect_options_builder builder;
       builder.servers(std::make_shared<mqtt::string_collection>(target));
       if (!options.username.empty()) builder.user_name(options.username);
@@ -94,7 +130,10 @@ class PahoMqttTransport : public MqttTransport {
         }
         builder.ssl(ssl.finalize());
       }
-      builder.keep_alive_interval(std::chrono::seconds(options.keep_alive_s))
+      // MQTT 3.1.1 only: Paho's default falls back to 3.1 after any failed
+      // attempt, which hides the real cause in the broker's log.
+      builder.mqtt_version(MQTTVERSION_3_1_1)
+          .keep_alive_interval(std::chrono::seconds(options.keep_alive_s))
           .connect_timeout(std::chrono::seconds(options.connect_timeout_s))
           .clean_session(options.clean_session)
           .automatic_reconnect(false);
@@ -108,7 +147,6 @@ class PahoMqttTransport : public MqttTransport {
       }
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
-      const std::string target = options.server_uri.empty() ? uri_ : options.server_uri;
       std::string cause = e.what();
       absl::MutexLock lock(&tls_error_mu_);
       if (!tls_error_.empty()) cause = absl::StrCat("TLS: ", tls_error_, " (", cause, ")");
@@ -117,37 +155,47 @@ class PahoMqttTransport : public MqttTransport {
   }
 
   absl::Status Disconnect(absl::Duration timeout) override {
-    if (client() == nullptr) return absl::OkStatus();
+    std::shared_ptr<mqtt::async_client> current = client();
+    if (current == nullptr) return absl::OkStatus();
     try {
       const auto ms = absl::ToInt64Milliseconds(timeout);
-      client()->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
+      current->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
       return absl::UnavailableError(absl::StrCat("disconnect from ", uri_, ": ", e.what()));
     }
   }
 
-  bool IsConnected() const override { return client() != nullptr && client()->is_connected(); }
+  bool IsConnected() const override {
+    std::shared_ptr<mqtt::async_client> current = client();
+    return current != nullptr && current->is_connected();
+  }
 
   void Publish(const MqttMessage& message, DoneCallback done) override {
-    if (client() == nullptr) {
+    std::shared_ptr<mqtt::async_client> current = client();
+    if (current == nullptr) {
       done(absl::FailedPreconditionError("publish before connect"));
       return;
     }
-    auto* listener = new OneShotListener(done);
+    auto* listener = new PublishListener(&publishes_, done);
+    publishes_.Add(listener);
     try {
-      client()->publish(message.topic, message.payload.data(), message.payload.size(), message.qos,
-                        message.retained, nullptr, *listener);
+      current->publish(message.topic, message.payload.data(), message.payload.size(), message.qos,
+                       message.retained, nullptr, *listener);
     } catch (const mqtt::exception& e) {
-      delete listener;
-      done(absl::UnavailableError(absl::StrCat("publish to ", message.topic, ": ", e.what())));
+      // Paho refused it synchronously and calls no listener.
+      if (publishes_.Claim(listener)) {
+        delete listener;
+        done(absl::UnavailableError(absl::StrCat("publish to ", message.topic, ": ", e.what())));
+      }
     }
   }
 
   absl::Status Subscribe(const std::string& filter, int qos) override {
-    if (client() == nullptr) return absl::FailedPreconditionError("subscribe before connect");
+    std::shared_ptr<mqtt::async_client> current = client();
+    if (current == nullptr) return absl::FailedPreconditionError("subscribe before connect");
     try {
-      mqtt::token_ptr token = client()->subscribe(filter, qos);
+      mqtt::token_ptr token = current->subscribe(filter, qos);
       if (!token->wait_for(std::chrono::seconds(10))) {
         return absl::DeadlineExceededError(absl::StrCat("subscribe to ", filter, " timed out"));
       }
@@ -172,17 +220,65 @@ class PahoMqttTransport : public MqttTransport {
   }
 
  private:
+  std::shared_ptr<mqtt::async_client> NewClient() {
+    auto fresh =
+        std::make_shared<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
+    fresh->set_message_callback([this](mqtt::const_message_ptr msg) {
+      if (on_message_) {
+        on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
+                                msg->is_retained()});
+      }
+    });
+    fresh->set_connection_lost_handler([this](const std::string& cause) {
+      if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
+    });
+    return fresh;
+  }
+
+  // Installs `next` (null: none). The previous client's unacknowledged
+  // publishes fail now, since nothing will acknowledge them; the client
+  // itself is destroyed one connection later, so that no Paho thread is
+  // still returning from its connection-lost callback when it goes.
+  void Replace(std::shared_ptr<mqtt::async_client> next)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(connect_mu_) {
+    Retire();
+    std::unordered_set<PublishListener*> orphans = publishes_.TakeAll();
+    {
+      absl::MutexLock lock(&client_mu_);
+      retired_client_ = std::exchange(client_, std::move(next));
+    }
+    for (PublishListener* orphan : orphans) {
+      orphan->Abandon(absl::UnavailableError(
+          "the connection was lost before the broker acknowledged the publish"));
+      retired_listeners_.push_back(orphan);
+    }
+  }
+
+  // Destroys the retired client (unless a Publish on another thread still
+  // holds it), then the listeners it could have called.
+  void Retire() ABSL_EXCLUSIVE_LOCKS_REQUIRED(connect_mu_) {
+    retired_client_.reset();
+    for (PublishListener* listener : retired_listeners_) delete listener;
+    retired_listeners_.clear();
+  }
+
+  std::shared_ptr<mqtt::async_client> client() const {
+    absl::MutexLock lock(&client_mu_);
+    return client_;
+  }
+
   const std::string uri_;
   const std::string client_id_;
-  // The client, once the first Connect made it; null before. Read through
-  // client() from any thread (a health check may ask IsConnected while the
-  // first Connect runs); Paho's client is thread-safe.
-  mqtt::async_client* client() const { return client_.load(std::memory_order_acquire); }
-
-  // Serialises Connect, which makes the client the first time.
+  // Serialises Connect.
   absl::Mutex connect_mu_;
-  std::unique_ptr<mqtt::async_client> owned_client_ ABSL_GUARDED_BY(connect_mu_);
-  std::atomic<mqtt::async_client*> client_{nullptr};
+  // The current connection's client; null before the first Connect. Read
+  // through client() from any thread (a health check may ask IsConnected
+  // while a Connect runs); Paho's client is thread-safe.
+  mutable absl::Mutex client_mu_;
+  std::shared_ptr<mqtt::async_client> client_ ABSL_GUARDED_BY(client_mu_);
+  std::shared_ptr<mqtt::async_client> retired_client_ ABSL_GUARDED_BY(connect_mu_);
+  std::vector<PublishListener*> retired_listeners_ ABSL_GUARDED_BY(connect_mu_);
+  PublishRegistry publishes_;
   // The first TLS error of the current attempt (set by Paho's thread).
   absl::Mutex tls_error_mu_;
   std::string tls_error_ ABSL_GUARDED_BY(tls_error_mu_);
