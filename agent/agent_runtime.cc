@@ -34,8 +34,9 @@ constexpr char kHistoricalMarker[] = {0x38, 0x01};
 AgentRuntime::AgentRuntime(const LoadedAgentConfig& loaded, Sampler* sampler, Spool* spool,
                            MqttTransport* transport, const Clock* clock,
                            std::vector<SessionStart> sessions, const ClockSyncCheck* sync_check)
-    : loaded_(loaded),
+    : loaded_(&loaded),
       sampler_(sampler),
+      identity_(loaded.config.identity()),
       spool_(spool),
       transport_(transport),
       clock_(clock),
@@ -71,11 +72,11 @@ BrokerConnectionHooks AgentRuntime::ConnectionHooks() {
 v1::NodeStatus AgentRuntime::MakeStatus(v1::NodeStatus::State state, bool is_last_will) const {
   v1::NodeStatus status;
   status.set_schema_version(1);
-  *status.mutable_identity() = loaded_.config.identity();
+  *status.mutable_identity() = loaded_->config.identity();
   status.set_state(state);
   status.set_agent_version(kAgentVersion);
-  status.set_catalogue_version(loaded_.catalogue.version());
-  status.set_config_hash(loaded_.config_hash);
+  status.set_catalogue_version(loaded_->catalogue.version());
+  status.set_config_hash(loaded_->config_hash);
   status.set_started_at_ms(started_at_ms_);
   status.set_session_id(session_id_);
   status.set_is_last_will(is_last_will);
@@ -110,9 +111,9 @@ absl::Status AgentRuntime::OnConnected(const std::string& uri) {
       kStatusTimeout);
   if (!announced.ok()) LogWarning(absl::StrCat("online status: ", announced.message()));
   const SpoolStats spooled = spool_->stats();
-  LogInfo(absl::StrCat("connected to ", uri, " as ", loaded_.config.broker().client_id(), "; ",
+  LogInfo(absl::StrCat("connected to ", uri, " as ", loaded_->config.broker().client_id(), "; ",
                        spooled.pending_records, " spooled reports to send, reporting every ",
-                       loaded_.config.publish_interval_ms(), " ms"));
+                       loaded_->config.publish_interval_ms(), " ms"));
   return absl::OkStatus();
 }
 
@@ -137,7 +138,7 @@ void AgentRuntime::CloseWindow(const ReportWindow& window, int64_t window_line_m
   ReleaseHeld(current_line_ms);
   if (!was_holding && clock_hold_.held() > 0) {
     LogWarning(absl::StrCat("the wall clock is not synchronised (clock.sync_check): holding ",
-                            "windows until it is, at most ", loaded_.config.clock().max_hold_s(),
+                            "windows until it is, at most ", loaded_->config.clock().max_hold_s(),
                             " s"));
   }
 }
@@ -219,8 +220,10 @@ void AgentRuntime::OnCommit(const MqttMessage& message) {
                             commit.schema_version()));
     return;
   }
-  if (commit.identity().factory_id() != loaded_.config.identity().factory_id() ||
-      commit.identity().node_id() != loaded_.config.identity().node_id()) {
+  // identity_, not loaded_: this runs on the transport's thread, and a
+  // reload may swap the config meanwhile (the identity cannot change).
+  if (commit.identity().factory_id() != identity_.factory_id() ||
+      commit.identity().node_id() != identity_.node_id()) {
     LogWarning(absl::StrCat("ignored a commit on ", message.topic, ": it names ",
                             commit.identity().factory_id(), "/", commit.identity().node_id()));
     return;
@@ -313,7 +316,7 @@ void AgentRuntime::WarnIfCommitsLag(const ClockReading& now) {
   // alone does not make reports look late.
   const int64_t age_ms = std::min(now.wall_ms - spooled.oldest_pending_ms,
                                   now.monotonic_ms - connected_at_monotonic_ms_);
-  if (age_ms < kLagMs + 2 * loaded_.config.publish_interval_ms()) return;
+  if (age_ms < kLagMs + 2 * loaded_->config.publish_interval_ms()) return;
   if (last_lag_warning_ms_ != 0 && now.monotonic_ms - last_lag_warning_ms_ < kEveryMs) return;
   last_lag_warning_ms_ = now.monotonic_ms;
   LogWarning(absl::StrCat(spooled.pending_records, " report(s) uncommitted, the oldest for ",
@@ -335,8 +338,8 @@ void AgentRuntime::WriteLiveness(bool connected) {
   health.spool_pending = spool_->stats().pending_records;
   health.sampled = counters_.sampled;
   health.acknowledged = counters_.acknowledged;
-  health.publish_interval_ms = loaded_.config.publish_interval_ms();
-  const std::string path = loaded_.config.spool().dir() + "/" + kHealthFileName;
+  health.publish_interval_ms = loaded_->config.publish_interval_ms();
+  const std::string path = loaded_->config.spool().dir() + "/" + kHealthFileName;
   if (absl::Status written = WriteHealthFile(path, health); !written.ok() && !health_warned_) {
     health_warned_ = true;  // once: a read-only disk says so elsewhere too
     LogWarning(absl::StrCat("health file: ", written.message()));
@@ -344,7 +347,7 @@ void AgentRuntime::WriteLiveness(bool connected) {
 }
 
 void AgentRuntime::Pump() {
-  const uint32_t max_inflight = loaded_.config.spool().max_inflight();
+  const uint32_t max_inflight = loaded_->config.spool().max_inflight();
   // Checked once per round, not per report: Paho takes its client-wide lock
   // for it. A report published just after the connection dropped fails and
   // is sent again after the reconnect.
@@ -381,11 +384,59 @@ void AgentRuntime::Pump() {
   }
 }
 
+void AgentRuntime::PrepareReload() {
+  absl::StatusOr<AgentReload> next = PrepareAgentReload(*loaded_);
+  if (!next.ok()) {
+    LogError(absl::StrCat("config reload refused, still running the previous config:\n",
+                          next.status().message()));
+    return;
+  }
+  LogInfo(absl::StrCat("config reload: ", loaded_->path,
+                       " checked; it takes effect when the current window closes"));
+  pending_reload_ = *std::move(next);
+}
+
+void AgentRuntime::ApplyReload(const WindowScheduler::Window& closed, WindowScheduler* windows) {
+  AgentReload next = *std::move(pending_reload_);
+  pending_reload_.reset();
+  const int kept = next.sampler->TakeOverSources(*sampler_);
+  if (absl::Status started = next.sampler->Start(); !started.ok()) {
+    next.sampler->Stop();
+    sampler_->TakeOverSources(*next.sampler);  // the unchanged ones go back
+    LogError(absl::StrCat("config reload refused, still running the previous config: ", "sources: ",
+                          started.message()));
+    return;
+  }
+  sampler_->Stop();  // the sources that changed or went
+  const int64_t old_interval_ms = loaded_->config.publish_interval_ms();
+  reloaded_sampler_ = std::move(next.sampler);
+  reloaded_config_ = std::move(next.loaded);
+  sampler_ = reloaded_sampler_.get();
+  loaded_ = reloaded_config_.get();
+  const int64_t interval_ms = loaded_->config.publish_interval_ms();
+  if (interval_ms != old_interval_ms) {
+    // The next window starts where the last one ended, on the same line.
+    *windows = WindowScheduler(interval_ms, closed.end_ms, closed.end_ms - closed.line_offset_ms);
+  }
+  LogInfo(absl::StrCat("config reloaded from ", loaded_->path, " (", loaded_->config_hash,
+                       "): ", loaded_->config.scenarios_size(), " scenarios, ",
+                       loaded_->config.sources_size(), " sources (", kept,
+                       " kept running), reporting every ", interval_ms, " ms"));
+  if (transport_->IsConnected()) {  // the status carries the config's hash
+    absl::Status announced = PublishAndWait(
+        *transport_,
+        MqttMessage{status_topic_, MakeStatus(v1::NodeStatus::ONLINE, false).SerializeAsString(), 1,
+                    true},
+        kStatusTimeout);
+    if (!announced.ok()) LogWarning(absl::StrCat("online status: ", announced.message()));
+  }
+}
+
 absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   // Windows and timers run on the monotonic clock; reports are stamped with
   // the wall clock (docs/design.md decision 11).
   const ClockReading start = ReadClocks(*clock_);
-  WindowScheduler windows(loaded_.config.publish_interval_ms(), start.wall_ms, start.monotonic_ms);
+  WindowScheduler windows(loaded_->config.publish_interval_ms(), start.wall_ms, start.monotonic_ms);
   uint64_t sequence = spool_->last_id();
   int64_t next_tidy_ms = 0;
   int64_t next_health_ms = 0;
@@ -402,7 +453,11 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
       }
       CloseWindow(ReportWindow{closed->start_ms, closed->end_ms, ++sequence, closed->clock_stepped},
                   closed->line_offset_ms, windows.line_offset_ms());
+      // A checked reload takes effect between two windows: the one that
+      // closed was the old config's, the next is the new one's.
+      if (pending_reload_.has_value()) ApplyReload(*closed, &windows);
     }
+    if (stop.TakeReload()) PrepareReload();
     // The clock may be synchronised between two windows.
     if (clock_hold_.held() > 0) ReleaseHeld(windows.line_offset_ms());
     const int64_t monotonic_now = clock_->MonotonicMs();

@@ -16,6 +16,8 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "agent/agent_config.h"
 #include "agent/clock_hold.h"
+#include "agent/config_reload.h"
 #include "agent/node_session.h"
 #include "agent/sampler.h"
 #include "agent/spool/spool.h"
@@ -64,6 +67,10 @@ class AgentRuntime {
   // Returns when `stop` is requested, after publishing the offline status.
   absl::Status Run(ShutdownSignal& stop);
 
+  // The sampler that runs now (the one given, or a reloaded config's); its
+  // sources are stopped by the caller after Run, as at start.
+  Sampler* sampler() const { return sampler_; }
+
   // One sampling step, as the loop takes it once per interval: samples the
   // window and appends the report (with the agent's health) to the spool.
   // Public so that tests and benchmarks can drive it without waiting.
@@ -100,12 +107,27 @@ class AgentRuntime {
   // connected: no aggregator, or the broker drops them (an ACL denial).
   void WarnIfCommitsLag(const ClockReading& now);
 
+  // SIGHUP: reads and checks the config again; holds it for the next window
+  // boundary, or logs why it was refused.
+  void PrepareReload();
+  // Between two windows: the new config's sampler takes over the sources
+  // that did not change, starts the others, and the rest stop.
+  void ApplyReload(const WindowScheduler::Window& closed, WindowScheduler* windows);
+
   void Wake();
   // Sleeps up to `ms`, or until woken.
   void SleepUnlessWoken(int64_t ms);
 
-  const LoadedAgentConfig& loaded_;
+  // Loop thread only: replaced by a reload.
+  const LoadedAgentConfig* loaded_;
   Sampler* sampler_;
+  // What a reload brought (the first config and sampler are the caller's).
+  std::unique_ptr<LoadedAgentConfig> reloaded_config_;
+  std::unique_ptr<Sampler> reloaded_sampler_;
+  std::optional<AgentReload> pending_reload_;
+  // Fixed for the process (a reload may not change it); read on the
+  // transport's thread.
+  const v1::NodeIdentity identity_;
   Spool* spool_;
   MqttTransport* transport_;
   const Clock* clock_;

@@ -28,7 +28,7 @@ int Fail(const char* what, const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
+  ftel::ShutdownSignal& stop = ftel::ShutdownSignal::InstallWithReload();
   std::string config_path;
   if (std::optional<int> exit_code =
           ftel::ParseDaemonArgs(argc, argv, "ftel-agent", &config_path)) {
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     return Fail("sources", started);
   }
   absl::Status result = runtime.Run(stop);
+  runtime.sampler()->Stop();  // a reloaded config's, or the first one
   (*sampler)->Stop();
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {

@@ -1,6 +1,7 @@
 #include "agent/sampler.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "agent/spool/record_format.h"
 #include "libftel/config/config_problems.h"
 #include "libftel/platform/status_macros.h"
@@ -45,26 +46,32 @@ absl::StatusOr<std::unique_ptr<Sampler>> Sampler::Create(const LoadedAgentConfig
   std::map<std::string, SourceBindings> bindings = BindSources(config);
   for (auto& [name, bound] : bindings) bound.interval_ms = config.publish_interval_ms();
   std::map<std::string, std::unique_ptr<KpiSource>> sources;
+  std::map<std::string, std::string> signatures;
   for (int i = 0; i < config.sources_size(); ++i) {
     const v1::SourceConfig& source = config.sources(i);
     auto bound = bindings.find(source.name());
     SourceBindings unbound;
     unbound.interval_ms = config.publish_interval_ms();
+    const SourceBindings& used = bound == bindings.end() ? unbound : bound->second;
     sources[source.name()] =
-        BuiltinSources().Create(source, bound == bindings.end() ? unbound : bound->second,
-                                "sources[" + std::to_string(i) + "]", &problems);
+        BuiltinSources().Create(source, used, "sources[" + std::to_string(i) + "]", &problems);
+    signatures[source.name()] =
+        absl::StrCat(source.SerializeAsString(), "|", absl::StrJoin(used.scenario_ids, ","), "|",
+                     absl::StrJoin(used.work_unit_ids, ","), "|", used.interval_ms);
   }
   if (!problems.empty()) return problems.ToStatus();
   return std::unique_ptr<Sampler>(new Sampler(std::move(skeleton), std::move(sources),
-                                              std::move(scenario_sources),
+                                              std::move(signatures), std::move(scenario_sources),
                                               std::move(work_unit_sources)));
 }
 
 Sampler::Sampler(v1::Report skeleton, std::map<std::string, std::unique_ptr<KpiSource>> sources,
+                 std::map<std::string, std::string> signatures,
                  std::map<std::string, std::string> scenario_sources,
                  std::map<std::string, std::string> work_unit_sources)
     : skeleton_(std::move(skeleton)),
       sources_(std::move(sources)),
+      signatures_(std::move(signatures)),
       scenario_sources_(std::move(scenario_sources)),
       work_unit_sources_(std::move(work_unit_sources)) {}
 
@@ -111,12 +118,33 @@ v1::Report Sampler::Sample(const ReportWindow& window, uint64_t session_id) {
 }
 
 absl::Status Sampler::Start() {
-  for (auto& [name, source] : sources_) RETURN_IF_ERROR(source->Start());
+  for (auto& [name, source] : sources_) {
+    if (running_.count(name) > 0) continue;
+    running_.insert(name);  // so that Stop ends it even if it half started
+    RETURN_IF_ERROR(source->Start());
+  }
   return absl::OkStatus();
 }
 
 void Sampler::Stop() {
-  for (auto& [name, source] : sources_) source->Stop();
+  for (const std::string& name : running_) sources_.at(name)->Stop();
+  running_.clear();
+}
+
+int Sampler::TakeOverSources(Sampler& from) {
+  int taken = 0;
+  for (auto& [name, source] : sources_) {
+    auto theirs = from.sources_.find(name);
+    if (theirs == from.sources_.end() || from.running_.count(name) == 0 ||
+        running_.count(name) > 0 || from.signatures_.at(name) != signatures_.at(name)) {
+      continue;
+    }
+    std::swap(source, theirs->second);
+    from.running_.erase(name);
+    running_.insert(name);
+    ++taken;
+  }
+  return taken;
 }
 
 absl::Status CheckReportFitsSpool(const LoadedAgentConfig& loaded, Sampler& sampler) {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,10 +26,18 @@ class Sampler {
  public:
   static absl::StatusOr<std::unique_ptr<Sampler>> Create(const LoadedAgentConfig& loaded);
 
-  // Starts the sources' own polling; Stop ends it (also after a failed
-  // Start). validate-config and the spool-size check never start them.
+  // Starts the sources' own polling (those not running yet); Stop ends it
+  // (also after a failed Start). validate-config and the spool-size check
+  // never start them.
   absl::Status Start();
   void Stop();
+
+  // For a config reload: takes over `from`'s running sources whose config,
+  // bindings and interval are the same here, so that their counts go on
+  // without a gap or an overlap; `from` gets this one's unstarted ones in
+  // exchange. Returns how many it took over. Calling it the other way round
+  // gives them back.
+  int TakeOverSources(Sampler& from);
 
   // The report of a closed window: each source's figures for it, unknown
   // ones with their reason.
@@ -36,11 +45,15 @@ class Sampler {
 
  private:
   Sampler(v1::Report skeleton, std::map<std::string, std::unique_ptr<KpiSource>> sources,
+          std::map<std::string, std::string> signatures,
           std::map<std::string, std::string> scenario_sources,
           std::map<std::string, std::string> work_unit_sources);
 
   const v1::Report skeleton_;
   std::map<std::string, std::unique_ptr<KpiSource>> sources_;
+  // Source name -> what it was made from (config, bindings, interval).
+  const std::map<std::string, std::string> signatures_;
+  std::set<std::string> running_;
   // Scenario id / work unit id -> source name.
   const std::map<std::string, std::string> scenario_sources_;
   const std::map<std::string, std::string> work_unit_sources_;

@@ -61,7 +61,7 @@ class WindowScheduler {
   int64_t line_offset_ms() const { return start_wall_ms_ - start_monotonic_ms_; }
 
  private:
-  const int64_t interval_ms_;
+  int64_t interval_ms_;
   int64_t start_wall_ms_;
   int64_t start_monotonic_ms_;
   int64_t last_wall_ms_;

@@ -58,6 +58,10 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
   const absl::Duration wait =
       absl::Milliseconds(std::min<int64_t>(loaded_.config.publish_min_interval_ms(), kMaxWaitMs));
   while (!stop.requested()) {
+    if (stop.TakeReload() && reload_ready_ && reload_ready_()) {
+      reload_requested_ = true;
+      break;
+    }
     const bool connected = connection_.Maintain();
     ProcessBatch(inbox_.Drain(wait));  // validate -> apply
     ShareLocalWindows();
@@ -81,7 +85,7 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
                             " node(s) had windows accepted while stopping that the "
                             "group's peers were not sent"));
   }
-  LogInfo("stopped");
+  LogInfo(reload_requested_ ? "stopped for the config reload, state saved" : "stopped");
   return absl::OkStatus();
 }
 
@@ -263,6 +267,11 @@ void AggregatorService::Recompute() {
       results.fleet.declared().pooled().denominator(),
       PercentText(results.fleet.observed().pooled()), now.reports, now.duplicates, rejected,
       published, absl::ToDoubleMilliseconds(absl::Now() - started)));
+}
+
+void AggregatorService::ContinueStats(const AggregatorStats& previous) {
+  absl::MutexLock lock(&stats_mu_);
+  stats_ = previous;
 }
 
 AggregatorStats AggregatorService::stats() const {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,14 @@ class AggregatorService {
   // until `stop` is requested; then stops taking messages, applies and
   // saves what was taken, and returns. An error means it could not start.
   absl::Status Run(ShutdownSignal& stop);
+
+  // On SIGHUP Run asks `ready`: true (a new config was read and checked)
+  // makes Run stop as for a shutdown, saving everything taken, and return
+  // with reload_requested() true; false keeps it running.
+  void SetReloadCheck(std::function<bool()> ready) { reload_ready_ = std::move(ready); }
+  bool reload_requested() const { return reload_requested_; }
+  // A reloaded service goes on counting where the previous one stopped.
+  void ContinueStats(const AggregatorStats& previous) ABSL_LOCKS_EXCLUDED(stats_mu_);
 
   // The loop's steps, for tests that drive them without a broker: applies
   // one message to the state; recomputes and publishes what changed.
@@ -107,6 +116,8 @@ class AggregatorService {
   BrokerConnection connection_;
 
   // Processing thread only.
+  std::function<bool()> reload_ready_;
+  bool reload_requested_ = false;
   bool dirty_ = false;
   // Monotonic ms: a step of the wall clock must not stall the loop's timers.
   int64_t last_recompute_ms_ = 0;

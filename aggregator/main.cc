@@ -3,11 +3,16 @@
 //   ftel-aggregator --config /etc/ftel/aggregator.yaml
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/aggregator_service.h"
+#include "aggregator/config_reload.h"
 #include "aggregator/outputs/http_endpoint.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "aggregator/state/state_store.h"
@@ -17,8 +22,33 @@
 #include "libftel/platform/log.h"
 #include "libftel/platform/shutdown_signal.h"
 
+namespace {
+
+// The service now running, for the HTTP thread; null while a reload swaps it.
+class CurrentService {
+ public:
+  void Set(ftel::AggregatorService* service) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    service_ = service;
+  }
+  bool Healthy(std::string* detail) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    if (service_ == nullptr) {
+      *detail = R"({"healthy":false,"detail":"reloading the config"})";
+      return false;
+    }
+    return service_->Healthy(detail);
+  }
+
+ private:
+  absl::Mutex mu_;
+  ftel::AggregatorService* service_ ABSL_GUARDED_BY(mu_) = nullptr;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
+  ftel::ShutdownSignal& stop = ftel::ShutdownSignal::InstallWithReload();
   std::string config_path;
   if (std::optional<int> exit_code =
           ftel::ParseDaemonArgs(argc, argv, "ftel-aggregator", &config_path)) {
@@ -40,15 +70,7 @@ int main(int argc, char** argv) {
   }
   ftel::SystemClock clock;
   ftel::AggregatorMetrics metrics;
-  ftel::AggregatorService service(*loaded, transport.get(), &clock, store->get(), &metrics);
-  absl::StatusOr<size_t> restored = (*store)->Load(&service.state());
-  if (!restored.ok()) {
-    std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(restored.status().message()).c_str());
-    return 1;
-  }
-  service.state().TakeChanged();
-  ftel::LogInfo(absl::StrCat("ftel-aggregator ", FTEL_VERSION, ": restored ", *restored,
-                             " nodes from ", loaded->config.state_file()));
+  CurrentService current;
   ftel::HttpEndpoint http;
   if (loaded->config.http_listen() != "off") {
     absl::Status listening = http.Start(loaded->config.http_listen(), [&](const std::string& path) {
@@ -58,7 +80,7 @@ int main(int argc, char** argv) {
       }
       if (path == "/healthz") {
         std::string detail;
-        const bool healthy = service.Healthy(&detail);
+        const bool healthy = current.Healthy(&detail);
         return ftel::HttpResponse{healthy ? 200 : 503, "application/json", detail + "\n"};
       }
       return ftel::HttpResponse{404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"};
@@ -72,7 +94,44 @@ int main(int argc, char** argv) {
         loaded->config.http_listen().substr(0, loaded->config.http_listen().rfind(':')), ":",
         http.port()));
   }
-  absl::Status result = service.Run(stop);
+  // One service per config: a reload (SIGHUP) stops the running one, which
+  // saves everything it took, and starts one with the new config from the
+  // saved state. The broker queues reports meanwhile (a persistent session).
+  absl::Status result;
+  ftel::AggregatorStats stats;
+  for (bool first = true;; first = false) {
+    auto service = std::make_unique<ftel::AggregatorService>(*loaded, transport.get(), &clock,
+                                                             store->get(), &metrics);
+    absl::StatusOr<size_t> restored = (*store)->Load(&service->state());
+    if (!restored.ok()) {
+      std::fprintf(stderr, "ftel-aggregator: %s\n",
+                   std::string(restored.status().message()).c_str());
+      return 1;
+    }
+    service->state().TakeChanged();
+    service->ContinueStats(stats);
+    ftel::LogInfo(absl::StrCat(
+        first ? absl::StrCat("ftel-aggregator ", FTEL_VERSION, ": ") : "config reloaded: ",
+        "restored ", *restored, " nodes from ", loaded->config.state_file()));
+    std::optional<ftel::LoadedAggregatorConfig> next;
+    service->SetReloadCheck([&] {
+      absl::StatusOr<ftel::LoadedAggregatorConfig> read = ftel::PrepareAggregatorReload(*loaded);
+      if (!read.ok()) {
+        ftel::LogError(absl::StrCat("config reload refused, still running the previous config:\n",
+                                    read.status().message()));
+        return false;
+      }
+      next = *std::move(read);
+      return true;
+    });
+    current.Set(service.get());
+    result = service->Run(stop);
+    current.Set(nullptr);
+    stats = service->stats();
+    if (!result.ok() || !service->reload_requested()) break;
+    service.reset();  // disconnected by Run: no handler of it is called
+    loaded = *std::move(next);
+  }
   http.Stop();
   transport.reset();  // no Paho callback may run after this point
   if (!result.ok()) {

@@ -4,27 +4,43 @@
 #include <signal.h>
 
 #include <thread>
+#include <utility>
 
 namespace ftel {
 
-ShutdownSignal& ShutdownSignal::Install() {
-  static ShutdownSignal* instance = [] {
-    auto* signal = new ShutdownSignal();
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread([signal, set] {
-      int number = 0;
-      if (sigwait(&set, &number) == 0) {
-        absl::MutexLock lock(&signal->mu_);
-        signal->signal_number_ = number;
-        signal->requested_ = true;
+namespace {
+
+ShutdownSignal* Listen(bool with_reload) {
+  auto* signal = new ShutdownSignal();
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  if (with_reload) sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([signal, set] {
+    int number = 0;
+    while (sigwait(&set, &number) == 0) {
+      if (number == SIGHUP) {
+        signal->RequestReload();
+        continue;
       }
-    }).detach();
-    return signal;
-  }();
+      signal->Request(number);
+      return;
+    }
+  }).detach();
+  return signal;
+}
+
+}  // namespace
+
+ShutdownSignal& ShutdownSignal::Install() {
+  static ShutdownSignal* instance = Listen(false);
+  return *instance;
+}
+
+ShutdownSignal& ShutdownSignal::InstallWithReload() {
+  static ShutdownSignal* instance = Listen(true);
   return *instance;
 }
 
@@ -33,9 +49,20 @@ bool ShutdownSignal::requested() {
   return requested_;
 }
 
-void ShutdownSignal::Request() {
+void ShutdownSignal::Request(int signal_number) {
   absl::MutexLock lock(&mu_);
+  if (signal_number != 0) signal_number_ = signal_number;
   requested_ = true;
+}
+
+bool ShutdownSignal::TakeReload() {
+  absl::MutexLock lock(&mu_);
+  return std::exchange(reload_, false);
+}
+
+void ShutdownSignal::RequestReload() {
+  absl::MutexLock lock(&mu_);
+  reload_ = true;
 }
 
 int ShutdownSignal::signal_number() {

@@ -15,7 +15,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -23,6 +22,7 @@
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/child_process.h"
+#include "tests/support/log_numbers.h"
 #include "tests/support/temp_dir.h"
 
 namespace ftel {
@@ -30,14 +30,6 @@ namespace {
 
 constexpr char kClientId[] = "ftel-reconnect-test";
 constexpr int kInFlight = 20;
-
-int CountLines(const std::string& log, const std::string& needle) {
-  int count = 0;
-  for (absl::string_view line : absl::StrSplit(log, '\n')) {
-    if (absl::StrContains(line, needle)) ++count;
-  }
-  return count;
-}
 
 bool WaitUntil(const std::function<bool()>& done, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
@@ -94,15 +86,16 @@ TEST(PahoReconnect, PublishesOfALostConnectionFailAndAreNotSentAgain) {
                      [&](absl::Status done) { fresh_acked += done.ok() ? 1 : 0; });
   ASSERT_TRUE(WaitUntil([&] { return fresh_acked == 1; }, absl::Seconds(5)));
   const std::string log = (*broker)->process().Log();
-  const int resent = CountLines(log, absl::StrCat("Received PUBLISH from ", kClientId, " (d1"));
-  const int malformed = CountLines(log, "malformed packet");
+  const int resent = CountLinesWith(log, absl::StrCat("Received PUBLISH from ", kClientId, " (d1"));
+  const int malformed = CountLinesWith(log, "malformed packet");
   std::printf(
       "paho reconnect: in flight at the kill=%d failed=%d acked=%d resent=%d "
       "malformed=%d\n",
       kInFlight, failed.load(), acked.load(), resent, malformed);
   EXPECT_EQ(resent, 0) << log;
   EXPECT_EQ(malformed, 0) << log;
-  EXPECT_EQ(CountLines(log, "Received PUBLISH from ftel-reconnect-test (d0, q1, r0, m"), 1) << log;
+  EXPECT_EQ(CountLinesWith(log, "Received PUBLISH from ftel-reconnect-test (d0, q1, r0, m"), 1)
+      << log;
 }
 
 }  // namespace

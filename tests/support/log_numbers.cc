@@ -1,6 +1,8 @@
 #include "tests/support/log_numbers.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 
 namespace ftel {
 
@@ -21,6 +23,14 @@ uint64_t NumberBefore(const std::string& log, const std::string& suffix) {
   uint64_t number = 0;
   (void)absl::SimpleAtoi(log.substr(start, at - start), &number);
   return number;
+}
+
+int CountLinesWith(const std::string& log, const std::string& text) {
+  int count = 0;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(line, text)) ++count;
+  }
+  return count;
 }
 
 }  // namespace ftel

@@ -16,6 +16,8 @@ uint64_t NumberAfter(const std::string& log, const std::string& prefix);
 // The number right before `suffix` in the last line holding it, e.g.
 // "3 left in the spool"; 0 if there is none.
 uint64_t NumberBefore(const std::string& log, const std::string& suffix);
+// How many lines hold `text`.
+int CountLinesWith(const std::string& log, const std::string& text);
 
 }  // namespace ftel
 
