@@ -386,6 +386,11 @@ void AgentRuntime::Pump() {
 
 void AgentRuntime::PrepareReload() {
   absl::StatusOr<AgentReload> next = PrepareAgentReload(*loaded_);
+  if (next.ok() && next->loaded->config_hash == loaded_->config_hash &&
+      next->loaded->catalogue.version() == loaded_->catalogue.version()) {
+    LogInfo(absl::StrCat("config reload: ", loaded_->path, " is unchanged; nothing to reload"));
+    return;
+  }
   if (!next.ok()) {
     LogError(absl::StrCat("config reload refused, still running the previous config:\n",
                           next.status().message()));

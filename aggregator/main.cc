@@ -16,6 +16,7 @@
 #include "aggregator/outputs/http_endpoint.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "aggregator/state/state_store.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 #include "libftel/platform/clock.h"
 #include "libftel/platform/daemon_args.h"
@@ -121,6 +122,14 @@ int main(int argc, char** argv) {
                                     read.status().message()));
         return false;
       }
+      if (google::protobuf::util::MessageDifferencer::Equals(read->config, loaded->config) &&
+          read->catalogue.version() == loaded->catalogue.version()) {
+        ftel::LogInfo(
+            absl::StrCat("config reload: ", loaded->path, " is unchanged; nothing to reload"));
+        return false;
+      }
+      ftel::LogInfo(
+          absl::StrCat("config reload: ", loaded->path, " checked; saving the state to apply it"));
       next = *std::move(read);
       return true;
     });

@@ -48,6 +48,8 @@ constexpr char kThreeScenarios[] =
 
 TEST_F(ConfigReloadTest, AgentReloadsAValidConfigAndRefusesABadOne) {
   StartAllAndWaitForReports();
+  agent_->Signal(SIGHUP);  // the same file: nothing to do
+  ASSERT_TRUE(AgentLogged("is unchanged; nothing to reload")) << agent_->Log();
   auto before = Factory();
   ASSERT_TRUE(before.has_value());
   EXPECT_EQ(before->declared().denominator(), 2);
@@ -96,6 +98,9 @@ TEST_F(ConfigReloadTest, AggregatorReloadsAValidConfigAndRefusesABadOne) {
   StartAllAndWaitForReports();
   const std::string binary = "ftel/v1/rates-pb/factory/delta";
   ASSERT_TRUE(Eventually([&] { return Seen(binary) > 0; }));
+  aggregator_->Signal(SIGHUP);  // the same file: nothing to do
+  ASSERT_TRUE(AggregatorLogged("is unchanged; nothing to reload")) << aggregator_->Log();
+  EXPECT_THAT(aggregator_->Log(), ::testing::Not(HasSubstr("config reloaded")));
 
   // JSON only from now on: the protobuf results stop, the JSON ones go on.
   dir_.WriteFile("aggregator.yaml", Fill(kAggregatorConfig, "", "") + "outputs: JSON_ONLY\n");
@@ -124,6 +129,30 @@ TEST_F(ConfigReloadTest, AggregatorReloadsAValidConfigAndRefusesABadOne) {
   EXPECT_EQ(Seen(binary), binary_after) << "a refused config took effect";
   EXPECT_TRUE(Running(*aggregator_));
   std::optional<v1::FactorySummary> factory = StopAgentAndCountExactly("aggregator config reload");
+  ASSERT_TRUE(factory.has_value());
+  EXPECT_EQ(factory->duplicates(), 0);
+}
+
+// Reloads in a burst, each a real change, on both programs while reports
+// stream: every report is still counted once.
+TEST_F(ConfigReloadTest, ABurstOfReloadsLosesNothing) {
+  StartAllAndWaitForReports();
+  const std::string aggregator_config = Fill(kAggregatorConfig, "", "");
+  for (int i = 0; i < 10; ++i) {
+    RewriteAgentConfig(i % 2 == 0 ? kThreeScenarios : kTwoPlainScenarios, {});
+    agent_->Signal(SIGHUP);
+    dir_.WriteFile("aggregator.yaml", aggregator_config + (i % 2 == 0 ? "outputs: JSON_ONLY\n"
+                                                                      : "stale_after_s: 90\n"));
+    aggregator_->Signal(SIGHUP);
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  // The agent applies one per window; the aggregator takes the SIGHUPs that
+  // came while it was saving and reconnecting as one.
+  ASSERT_TRUE(AgentLogged("config reloaded from", absl::Seconds(10), 5)) << agent_->Log();
+  EXPECT_GE(CountLinesWith(aggregator_->Log(), "config reloaded: restored"), 1) << Logs();
+  EXPECT_TRUE(Running(*agent_));
+  EXPECT_TRUE(Running(*aggregator_));
+  std::optional<v1::FactorySummary> factory = StopAgentAndCountExactly("a burst of reloads");
   ASSERT_TRUE(factory.has_value());
   EXPECT_EQ(factory->duplicates(), 0);
 }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -96,6 +97,29 @@ TEST(PahoReconnect, PublishesOfALostConnectionFailAndAreNotSentAgain) {
   EXPECT_EQ(malformed, 0) << log;
   EXPECT_EQ(CountLinesWith(log, "Received PUBLISH from ftel-reconnect-test (d0, q1, r0, m"), 1)
       << log;
+}
+
+// Publishes while connected queue in Paho, up to a large bound: a burst
+// (the aggregator offering every result after a reconnect) is all sent.
+// With the bound at 0 every publish made while another was still queued
+// failed at once ("No more messages can be buffered").
+TEST(PahoReconnect, ABurstWhileConnectedIsAllAcknowledged) {
+  TempDir dir;
+  auto broker = BrokerProcess::Start(dir);
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  std::unique_ptr<MqttTransport> transport = NewPahoMqttTransport((*broker)->uri(), kClientId);
+  ASSERT_TRUE(transport->Connect(MqttConnectOptions{}).ok());
+  constexpr int kBurst = 2000;
+  std::atomic<int> acked{0}, failed{0};
+  for (int i = 0; i < kBurst; ++i) {
+    transport->Publish(
+        MqttMessage{absl::StrCat("ftel/test/burst/", i % 50), std::string(3000, 'x'), 1, true},
+        [&](absl::Status done) { ++(done.ok() ? acked : failed); });
+  }
+  ASSERT_TRUE(WaitUntil([&] { return acked + failed == kBurst; }, absl::Seconds(20)))
+      << "acked " << acked << ", failed " << failed;
+  std::printf("paho burst: published=%d acked=%d failed=%d\n", kBurst, acked.load(), failed.load());
+  EXPECT_EQ(acked, kBurst);
 }
 
 }  // namespace

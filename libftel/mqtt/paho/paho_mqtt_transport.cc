@@ -14,10 +14,13 @@
 namespace ftel {
 namespace {
 
-// No offline buffering in Paho: a publish while disconnected fails at once,
-// and the callers send again after the reconnect (the agent from its spool,
-// the aggregator by offering every result and commit again).
-constexpr int kMaxBufferedMessages = 0;
+// Publishes Paho may queue while connected, before its thread writes them:
+// room for the aggregator offering every result at once after a reconnect.
+// Beyond it a publish fails and the caller sends it again later. There is
+// no offline buffering: a publish while disconnected fails at once, and the
+// callers send again after the reconnect (the agent from its spool, the
+// aggregator by offering every result and commit again).
+constexpr int kMaxQueuedPublishes = 65535;
 
 // One Publish's outcome, reported exactly once: by Paho when the broker
 // acknowledges it or the client fails it, or by the transport when the
@@ -221,8 +224,10 @@ class PahoMqttTransport : public MqttTransport {
 
  private:
   std::shared_ptr<mqtt::async_client> NewClient() {
-    auto fresh =
-        std::make_shared<mqtt::async_client>(uri_, client_id_, kMaxBufferedMessages, nullptr);
+    mqtt::create_options create;
+    create.set_send_while_disconnected(false);
+    create.set_max_buffered_messages(kMaxQueuedPublishes);
+    auto fresh = std::make_shared<mqtt::async_client>(uri_, client_id_, create, nullptr);
     fresh->set_message_callback([this](mqtt::const_message_ptr msg) {
       if (on_message_) {
         on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
