@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
                  std::string(loaded.status().message()).c_str());
     return 2;
   }
+  ftel::ApplyAgentLogLevel(*loaded);
   absl::StatusOr<std::unique_ptr<ftel::Sampler>> sampler = ftel::Sampler::Create(*loaded);
   if (!sampler.ok()) {
     std::fprintf(stderr, "ftel-agent: %s\n", std::string(sampler.status().message()).c_str());

@@ -17,10 +17,6 @@ constexpr int64_t kIdleRecomputeMs = 5000;
 // The longest the loop waits for input before it turns anyway.
 constexpr int64_t kMaxWaitMs = 200;
 
-std::string PercentText(const v1::Ratio& ratio) {
-  return ratio.has_percent() ? absl::StrFormat("%.1f%%", ratio.percent()) : "n/a";
-}
-
 }  // namespace
 
 AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
@@ -253,16 +249,8 @@ void AggregatorService::Recompute() {
     stats_.published += published;
     now = stats_;
   }
-  uint64_t rejected = 0;
-  for (const auto& entry : now.rejected) rejected += entry.second;
-  LogInfo(absl::StrFormat(
-      "recompute: %d factories (%d online), fleet declared %s (%g/%g) observed %s, "
-      "%d reports, %d duplicates, %d rejected, %d messages published, %.1f ms",
-      results.fleet.factories(), results.fleet.factories_online(),
-      PercentText(results.fleet.declared().pooled()), results.fleet.declared().pooled().numerator(),
-      results.fleet.declared().pooled().denominator(),
-      PercentText(results.fleet.observed().pooled()), now.reports, now.duplicates, rejected,
-      published, absl::ToDoubleMilliseconds(absl::Now() - started)));
+  recompute_log_.Recomputed(last_recompute_ms_, results.fleet, now, published,
+                            absl::Now() - started);
 }
 
 AggregatorStats AggregatorService::stats() const {

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
                  std::string(loaded.status().message()).c_str());
     return 2;
   }
+  ftel::ApplyAggregatorLogLevel(*loaded);
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
   absl::StatusOr<std::unique_ptr<ftel::StateStore>> store =
