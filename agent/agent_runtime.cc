@@ -9,6 +9,7 @@
 #include "libftel/mqtt/connect_options.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/status_macros.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace ftel {
 namespace {
@@ -390,7 +391,9 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   int64_t next_tidy_ms = 0;
   int64_t next_health_ms = 0;
 
+  LoopWatchdog watchdog(clock_);  // systemd's WatchdogSec=, fed once per turn
   while (!stop.requested()) {
+    watchdog.Turned();
     const bool connected = connection_.Maintain();
     // A loop that fell behind (a slow connect) catches up window by window.
     const ClockReading clocks = ReadClocks(*clock_);
@@ -424,6 +427,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->MonotonicMs(), 0, kMaxSleepMs);
     SleepUnlessWoken(sleep_ms);
   }
+  NotifyStopping();  // what follows is the stop, not a stuck loop
 
   // Held windows go out with the times the clock gives: flagged, not lost.
   AppendAll(clock_hold_.ReleaseAll(windows.line_offset_ms(), clock_->MonotonicMs()));

@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/status_macros.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace ftel {
 namespace {
@@ -53,7 +53,9 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       [this](MqttMessage message) { inbox_.Push(std::move(message), clock_->NowMs()); });
   const absl::Duration wait =
       absl::Milliseconds(std::min<int64_t>(loaded_.config.publish_min_interval_ms(), kMaxWaitMs));
+  LoopWatchdog watchdog(clock_);  // systemd's WatchdogSec=, fed once per turn
   while (!stop.requested()) {
+    watchdog.Turned();
     const bool connected = connection_.Maintain();
     ProcessBatch(inbox_.Drain(wait));  // validate -> apply
     ShareLocalWindows();
@@ -63,6 +65,7 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     last_loop_ms_ = clock_->MonotonicMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
   }
+  NotifyStopping();  // what follows is the stop, not a stuck loop
   // Apply, share and save what was taken; then stop taking messages and
   // apply and save what arrived meanwhile, so that nothing the transport
   // acknowledged is left unprocessed.

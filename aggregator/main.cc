@@ -16,6 +16,7 @@
 #include "libftel/platform/daemon_args.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/shutdown_signal.h"
+#include "libftel/platform/systemd_notify.h"
 
 int main(int argc, char** argv) {
   ftel::ShutdownSignal& stop = ftel::ShutdownSignal::Install();
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
         loaded->config.http_listen().substr(0, loaded->config.http_listen().rfind(':')), ":",
         http.port()));
   }
+  // Serving from here: the state is loaded and /metrics and /healthz answer.
+  ftel::NotifyReady(absl::StrCat(
+      "restored ", *restored, " nodes",
+      loaded->config.http_listen() == "off" ? "" : absl::StrCat("; HTTP on port ", http.port())));
   absl::Status result = service.Run(stop);
   http.Stop();
   transport.reset();  // no Paho callback may run after this point
