@@ -178,6 +178,26 @@ void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config) 
   clock->set_sync_file(ResolveRelativeTo(
       config_dir, clock->sync_file().empty() ? std::string(kDefaultSyncFile) : clock->sync_file()));
   if (clock->max_hold_s() == 0) clock->set_max_hold_s(3600);
+  if (config->log_level() == v1::AgentConfig::LOG_LEVEL_UNSPECIFIED) {
+    config->set_log_level(v1::AgentConfig::INFO);
+  }
+}
+
+LogLevel LogLevelFrom(v1::AgentConfig::LogLevel level) {
+  switch (level) {
+    case v1::AgentConfig::ERROR:
+      return LogLevel::kError;
+    case v1::AgentConfig::WARNING:
+      return LogLevel::kWarning;
+    case v1::AgentConfig::DEBUG:
+      return LogLevel::kDebug;
+    default:
+      return LogLevel::kInfo;
+  }
+}
+
+void ApplyAgentLogLevel(const LoadedAgentConfig& loaded) {
+  SetLogLevel(LogLevelFrom(loaded.config.log_level()));
 }
 
 SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool) {

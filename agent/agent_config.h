@@ -15,6 +15,7 @@
 #include "ftel/v1/agent_config.pb.h"
 #include "libftel/config/config_problems.h"
 #include "libftel/platform/clock_sync.h"
+#include "libftel/platform/log.h"
 #include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
@@ -39,6 +40,12 @@ void ValidateAgentConfig(const v1::AgentConfig& config, const ScenarioCatalogue*
 void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config);
 
 SpoolOptions SpoolOptionsFrom(const v1::SpoolConfig& spool);
+
+// Makes the config's `log_level` the process's (SetLogLevel): at start, and
+// again when a reloaded config takes over.
+void ApplyAgentLogLevel(const LoadedAgentConfig& loaded);
+// The LogLevel that `log_level` names (INFO when unspecified).
+LogLevel LogLevelFrom(v1::AgentConfig::LogLevel level);
 
 // The check `clock.sync_check` names; null for NONE (the clock is trusted).
 std::unique_ptr<ClockSyncCheck> ClockSyncCheckFrom(const v1::ClockConfig& clock);

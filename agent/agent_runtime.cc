@@ -9,6 +9,7 @@
 #include "libftel/mqtt/connect_options.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/status_macros.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace ftel {
 namespace {
@@ -404,12 +405,14 @@ void AgentRuntime::PrepareReload() {
 void AgentRuntime::ApplyReload(const WindowScheduler::Window& closed, WindowScheduler* windows) {
   AgentReload next = *std::move(pending_reload_);
   pending_reload_.reset();
+  NotifyReloading();
   const int kept = next.sampler->TakeOverSources(*sampler_);
   if (absl::Status started = next.sampler->Start(); !started.ok()) {
     next.sampler->Stop();
     sampler_->TakeOverSources(*next.sampler);  // the unchanged ones go back
     LogError(absl::StrCat("config reload refused, still running the previous config: ", "sources: ",
                           started.message()));
+    NotifyReady("the config reload was refused; running the previous config");
     return;
   }
   sampler_->Stop();  // the sources that changed or went
@@ -418,6 +421,7 @@ void AgentRuntime::ApplyReload(const WindowScheduler::Window& closed, WindowSche
   reloaded_config_ = std::move(next.loaded);
   sampler_ = reloaded_sampler_.get();
   loaded_ = reloaded_config_.get();
+  ApplyAgentLogLevel(*loaded_);
   const int64_t interval_ms = loaded_->config.publish_interval_ms();
   if (interval_ms != old_interval_ms) {
     // The next window starts where the last one ended, on the same line.
@@ -427,6 +431,7 @@ void AgentRuntime::ApplyReload(const WindowScheduler::Window& closed, WindowSche
                        "): ", loaded_->config.scenarios_size(), " scenarios, ",
                        loaded_->config.sources_size(), " sources (", kept,
                        " kept running), reporting every ", interval_ms, " ms"));
+  NotifyReady(absl::StrCat("reporting every ", interval_ms, " ms (config reloaded)"));
   if (transport_->IsConnected()) {  // the status carries the config's hash
     absl::Status announced = PublishAndWait(
         *transport_,
@@ -446,7 +451,9 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
   int64_t next_tidy_ms = 0;
   int64_t next_health_ms = 0;
 
+  LoopWatchdog watchdog(clock_);  // systemd's WatchdogSec=, fed once per turn
   while (!stop.requested()) {
+    watchdog.Turned();
     const bool connected = connection_.Maintain();
     // A loop that fell behind (a slow connect) catches up window by window.
     const ClockReading clocks = ReadClocks(*clock_);
@@ -484,6 +491,7 @@ absl::Status AgentRuntime::Run(ShutdownSignal& stop) {
     const int64_t sleep_ms = std::clamp<int64_t>(wake_at - clock_->MonotonicMs(), 0, kMaxSleepMs);
     SleepUnlessWoken(sleep_ms);
   }
+  NotifyStopping();  // what follows is the stop, not a stuck loop
 
   // Held windows go out with the times the clock gives: flagged, not lost.
   AppendAll(clock_hold_.ReleaseAll(windows.line_offset_ms(), clock_->MonotonicMs()));

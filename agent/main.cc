@@ -17,6 +17,7 @@
 #include "libftel/platform/env.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/shutdown_signal.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace {
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
                  std::string(loaded.status().message()).c_str());
     return 2;
   }
+  ftel::ApplyAgentLogLevel(*loaded);
   absl::StatusOr<std::unique_ptr<ftel::Sampler>> sampler = ftel::Sampler::Create(*loaded);
   if (!sampler.ok()) {
     std::fprintf(stderr, "ftel-agent: %s\n", std::string(sampler.status().message()).c_str());
@@ -99,6 +101,12 @@ int main(int argc, char** argv) {
     (*sampler)->Stop();
     return Fail("sources", started);
   }
+  // Serving from here: the spool is open, the sources run and the loop
+  // starts at once. Not after the first connect: an edge box must come up
+  // without its broker.
+  ftel::NotifyReady(absl::StrCat("reporting every ", loaded->config.publish_interval_ms(),
+                                 " ms as ", loaded->config.identity().factory_id(), "/",
+                                 loaded->config.identity().node_id()));
   absl::Status result = runtime.Run(stop);
   runtime.sampler()->Stop();  // a reloaded config's, or the first one
   (*sampler)->Stop();

@@ -38,6 +38,26 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
       config_dir, config->state_file().empty() ? kDefaultStateFile : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());
   if (config->member_id().empty()) config->set_member_id(config->broker().client_id());
+  if (config->log_level() == v1::AggregatorConfig::LOG_LEVEL_UNSPECIFIED) {
+    config->set_log_level(v1::AggregatorConfig::INFO);
+  }
+}
+
+LogLevel LogLevelFrom(v1::AggregatorConfig::LogLevel level) {
+  switch (level) {
+    case v1::AggregatorConfig::ERROR:
+      return LogLevel::kError;
+    case v1::AggregatorConfig::WARNING:
+      return LogLevel::kWarning;
+    case v1::AggregatorConfig::DEBUG:
+      return LogLevel::kDebug;
+    default:
+      return LogLevel::kInfo;
+  }
+}
+
+void ApplyAggregatorLogLevel(const LoadedAggregatorConfig& loaded) {
+  SetLogLevel(LogLevelFrom(loaded.config.log_level()));
 }
 
 void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems) {

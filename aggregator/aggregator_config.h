@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "ftel/v1/aggregator_config.pb.h"
 #include "libftel/config/config_problems.h"
+#include "libftel/platform/log.h"
 #include "libftel/schema/scenario_catalogue.h"
 
 namespace ftel {
@@ -29,6 +30,12 @@ absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& p
 // `config_dir` anchors relative paths (TLS and password files).
 void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig* config);
 void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems* problems);
+
+// Makes the config's `log_level` the process's (SetLogLevel): at start, and
+// again when a reloaded config takes over.
+void ApplyAggregatorLogLevel(const LoadedAggregatorConfig& loaded);
+// The LogLevel that `log_level` names (INFO when unspecified).
+LogLevel LogLevelFrom(v1::AggregatorConfig::LogLevel level);
 
 }  // namespace ftel
 

@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/status_macros.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace ftel {
 namespace {
@@ -16,10 +16,6 @@ namespace {
 constexpr int64_t kIdleRecomputeMs = 5000;
 // The longest the loop waits for input before it turns anyway.
 constexpr int64_t kMaxWaitMs = 200;
-
-std::string PercentText(const v1::Ratio& ratio) {
-  return ratio.has_percent() ? absl::StrFormat("%.1f%%", ratio.percent()) : "n/a";
-}
 
 }  // namespace
 
@@ -57,7 +53,9 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       [this](MqttMessage message) { inbox_.Push(std::move(message), clock_->NowMs()); });
   const absl::Duration wait =
       absl::Milliseconds(std::min<int64_t>(loaded_.config.publish_min_interval_ms(), kMaxWaitMs));
+  LoopWatchdog watchdog(clock_);  // systemd's WatchdogSec=, fed once per turn
   while (!stop.requested()) {
+    watchdog.Turned();
     if (stop.TakeReload() && reload_ready_ && reload_ready_()) {
       reload_requested_ = true;
       break;
@@ -70,6 +68,12 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     if (connected && RecomputeDue(clock_->MonotonicMs())) Recompute();  // -> publish -> history
     last_loop_ms_ = clock_->MonotonicMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
+  }
+  // What follows is the stop (or the reload), not a stuck loop.
+  if (reload_requested_) {
+    NotifyReloading();
+  } else {
+    NotifyStopping();
   }
   // Apply, share and save what was taken; then stop taking messages and
   // apply and save what arrived meanwhile, so that nothing the transport
@@ -257,16 +261,8 @@ void AggregatorService::Recompute() {
     stats_.published += published;
     now = stats_;
   }
-  uint64_t rejected = 0;
-  for (const auto& entry : now.rejected) rejected += entry.second;
-  LogInfo(absl::StrFormat(
-      "recompute: %d factories (%d online), fleet declared %s (%g/%g) observed %s, "
-      "%d reports, %d duplicates, %d rejected, %d messages published, %.1f ms",
-      results.fleet.factories(), results.fleet.factories_online(),
-      PercentText(results.fleet.declared().pooled()), results.fleet.declared().pooled().numerator(),
-      results.fleet.declared().pooled().denominator(),
-      PercentText(results.fleet.observed().pooled()), now.reports, now.duplicates, rejected,
-      published, absl::ToDoubleMilliseconds(absl::Now() - started)));
+  recompute_log_.Recomputed(last_recompute_ms_, results.fleet, now, published,
+                            absl::Now() - started);
 }
 
 void AggregatorService::ContinueStats(const AggregatorStats& previous) {

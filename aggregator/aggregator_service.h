@@ -33,6 +33,7 @@
 #include "aggregator/outputs/flat_view_publisher.h"
 #include "aggregator/outputs/history_recorder.h"
 #include "aggregator/outputs/metrics_exporter.h"
+#include "aggregator/outputs/recompute_log.h"
 #include "aggregator/outputs/result_publisher.h"
 #include "aggregator/state/fleet_state.h"
 #include "aggregator/state/state_store.h"
@@ -122,6 +123,7 @@ class AggregatorService {
   // Monotonic ms: a step of the wall clock must not stall the loop's timers.
   int64_t last_recompute_ms_ = 0;
   double processing_lag_s_ = 0;
+  RecomputeLog recompute_log_;
   // For the metrics and the health endpoint.
   std::shared_ptr<const FleetResults> last_results_;
   std::atomic<int64_t> last_loop_ms_{0};

@@ -22,6 +22,7 @@
 #include "libftel/platform/daemon_args.h"
 #include "libftel/platform/log.h"
 #include "libftel/platform/shutdown_signal.h"
+#include "libftel/platform/systemd_notify.h"
 
 namespace {
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
                  std::string(loaded.status().message()).c_str());
     return 2;
   }
+  ftel::ApplyAggregatorLogLevel(*loaded);
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
   absl::StatusOr<std::unique_ptr<ftel::StateStore>> store =
@@ -134,12 +136,18 @@ int main(int argc, char** argv) {
       return true;
     });
     current.Set(service.get());
+    // Serving from here: the state is loaded and /metrics and /healthz
+    // answer (again, after a reload).
+    ftel::NotifyReady(absl::StrCat(
+        "restored ", *restored, " nodes",
+        loaded->config.http_listen() == "off" ? "" : absl::StrCat("; HTTP on port ", http.port())));
     result = service->Run(stop);
     current.Set(nullptr);
     stats = service->stats();
     if (!result.ok() || !service->reload_requested()) break;
     service.reset();  // disconnected by Run: no handler of it is called
     loaded = *std::move(next);
+    ftel::ApplyAggregatorLogLevel(*loaded);
   }
   http.Stop();
   transport.reset();  // no Paho callback may run after this point

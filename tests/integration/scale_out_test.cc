@@ -23,10 +23,12 @@ publish_min_interval_ms: 100
 state_file: MEMBER.db
 http_listen: 'off'
 shared_group: rates
+log_level: DEBUG
 )";
 
-// "N reports" from the last recompute line: the reports this member accepted
-// from the broker itself (not from its peer).
+// "N reports" from the last recompute line (a debug line, hence log_level
+// above): the reports this member accepted from the broker itself (not from
+// its peer).
 uint64_t LocalReports(const std::string& log) {
   const size_t at = log.rfind(" reports, ");
   if (at == std::string::npos) return 0;

@@ -61,6 +61,27 @@ TEST(AgentConfig, ValidConfigLoadsWithDefaults) {
   EXPECT_EQ(loaded->catalogue.scenarios().size(), 40u);
 }
 
+TEST(AgentConfig, LogLevelDefaultsToInfoAndTakesEffectWhenApplied) {
+  TempDir dir;
+  auto plain = LoadAgentConfig(dir.WriteFile("plain.yaml", ValidConfigText()));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->config.log_level(), v1::AgentConfig::INFO);
+  auto quiet =
+      LoadAgentConfig(dir.WriteFile("quiet.yaml", ValidConfigText() + "log_level: WARNING\n"));
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  ApplyAgentLogLevel(*quiet);
+  EXPECT_EQ(GetLogLevel(), LogLevel::kWarning);
+  EXPECT_FALSE(LogEnabled(LogLevel::kInfo));
+  ApplyAgentLogLevel(*plain);
+  EXPECT_EQ(GetLogLevel(), LogLevel::kInfo);
+  EXPECT_EQ(LogLevelFrom(v1::AgentConfig::ERROR), LogLevel::kError);
+  EXPECT_EQ(LogLevelFrom(v1::AgentConfig::DEBUG), LogLevel::kDebug);
+  auto wrong =
+      LoadAgentConfig(dir.WriteFile("wrong.yaml", ValidConfigText() + "log_level: warn\n"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_THAT(wrong.status().message(), HasSubstr("log_level: must be one of the LogLevel names"));
+}
+
 TEST(AgentConfig, ShippedDemoConfigsAreValid) {
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(SourceConfigDir() + "/demo")) {

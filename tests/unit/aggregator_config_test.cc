@@ -27,6 +27,22 @@ TEST(AggregatorConfig, ValidConfigLoadsWithDefaults) {
   EXPECT_EQ(loaded->config.publish_min_interval_ms(), 100u);
 }
 
+TEST(AggregatorConfig, LogLevelDefaultsToInfoAndTakesEffectWhenApplied) {
+  TempDir dir;
+  auto plain = LoadAggregatorConfig(dir.WriteFile("plain.yaml", ValidConfigText()));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->config.log_level(), v1::AggregatorConfig::INFO);
+  auto debug =
+      LoadAggregatorConfig(dir.WriteFile("debug.yaml", ValidConfigText() + "log_level: DEBUG\n"));
+  ASSERT_TRUE(debug.ok()) << debug.status();
+  ApplyAggregatorLogLevel(*debug);
+  EXPECT_EQ(GetLogLevel(), LogLevel::kDebug);
+  ApplyAggregatorLogLevel(*plain);
+  EXPECT_EQ(GetLogLevel(), LogLevel::kInfo);
+  EXPECT_EQ(LogLevelFrom(v1::AggregatorConfig::ERROR), LogLevel::kError);
+  EXPECT_EQ(LogLevelFrom(v1::AggregatorConfig::WARNING), LogLevel::kWarning);
+}
+
 TEST(AggregatorConfig, ShippedDemoConfigIsValid) {
   auto loaded = LoadAggregatorConfig(SourceConfigDir() + "/demo/aggregator.yaml");
   EXPECT_TRUE(loaded.ok()) << loaded.status();
@@ -85,6 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "topic_root", "must be 1 to 64 of [A-Za-z0-9_-]"},
         RuleCase{"CatalogueReadable", "catalogue_path: /", "catalogue_path: /nonexistent/",
                  "catalogue_path", "must name a readable scenario catalogue"},
+        RuleCase{"LogLevelName", "publish_min_interval_ms: 100", "log_level: VERBOSE", "log_level",
+                 "must be one of the LogLevel names, got 'VERBOSE'"},
         RuleCase{"UnknownKeyRejected", "publish_min_interval_ms: 100", "identity: {}", "identity",
                  "unknown key"}),
     [](const ::testing::TestParamInfo<RuleCase>& info) { return std::string(info.param.name); });
