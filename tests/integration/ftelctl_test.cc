@@ -3,7 +3,11 @@
 // real mosquitto over TLS, with and without a client certificate, and with a
 // login. A refused connection must exit non-zero with one line that names the
 // cause.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -14,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ftel/v1/status.pb.h"
 #include "ftel/v1/summary.pb.h"
@@ -249,6 +254,62 @@ TEST_F(FtelctlTlsTest, OptionProblemsAreUsageErrorsNamingTheOption) {
   const Outcome mqtts = RunFtelctl(dir_, DecodeArgs("mqtts://127.0.0.1:8883", Ca()));
   EXPECT_EQ(mqtts.code, std::optional<int>(2)) << mqtts.output;
   EXPECT_THAT(mqtts.output, HasSubstr("--broker: must start with tcp:// or ssl://"));
+}
+
+sockaddr_in6 Ipv6Loopback(int port) {
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_port = htons(static_cast<uint16_t>(port));
+  address.sin6_addr = in6addr_loopback;
+  return address;
+}
+
+// Whether this machine has an IPv6 loopback to listen on.
+bool HasIpv6Loopback() {
+  const int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 address = Ipv6Loopback(0);
+  const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  close(fd);
+  return bound;
+}
+
+// True once something accepts TCP connections on [::1]:port.
+bool WaitForIpv6Port(int port, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    const int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    sockaddr_in6 address = Ipv6Loopback(port);
+    const bool up = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+    close(fd);
+    if (up) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
+}
+
+// The broker's certificate names 127.0.0.1 and localhost, not ::1: reached
+// as [::1], the hostname check refuses it, and the option turns that off.
+TEST_F(FtelctlTlsTest, TheHostnameCheckAndTheOptionThatSkipsIt) {
+  if (!HasIpv6Loopback()) GTEST_SKIP() << "no IPv6 loopback here";
+  const int port = FreeLoopbackPort();
+  TempDir other;
+  auto broker = BrokerProcess::Start(
+      other, absl::StrCat("listener ", port, " ::1\ncafile ", pki_.ca_cert, "\ncertfile ",
+                          pki_.server_cert, "\nkeyfile ", pki_.server_key, "\n"));
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  ASSERT_TRUE(WaitForIpv6Port(port, absl::Seconds(10))) << (*broker)->process().Log();
+  const absl::Status published = PublishFactory((*broker)->uri());
+  ASSERT_TRUE(published.ok()) << published;
+  const std::string uri = absl::StrCat("ssl://[::1]:", port);
+  ExpectRefused(RunFtelctl(dir_, DecodeArgs(uri, Ca())), "decode", uri,
+                "the broker's certificate does not name '::1'");
+
+  std::vector<std::string> skip = Ca();
+  skip.push_back("--insecure-no-hostname-check");
+  const Outcome run = RunFtelctl(dir_, DecodeArgs(uri, skip));
+  EXPECT_EQ(run.code, std::optional<int>(0)) << run.output;
+  EXPECT_THAT(run.output, kDecodedStatus);
 }
 
 // The environment stands for options the command line does not give, and
