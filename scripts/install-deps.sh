@@ -14,6 +14,7 @@ packages=(
   libpaho-mqtt-dev libpaho-mqttpp-dev libssl-dev libyaml-cpp-dev libsqlite3-dev
   libcurl4-openssl-dev libmodbus-dev
   prometheus-cpp-dev
+  libcli11-dev
   mosquitto mosquitto-clients
 )
 for option in "$@"; do

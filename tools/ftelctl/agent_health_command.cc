@@ -12,12 +12,8 @@
 
 namespace ftel {
 
-int RunAgentHealth(const CommandLine& args) {
-  if (args.positional.size() != 1) {
-    std::fputs("usage: ftelctl agent-health CONFIG\n", stderr);
-    return 2;
-  }
-  absl::StatusOr<LoadedAgentConfig> loaded = LoadAgentConfig(args.positional[0]);
+int RunAgentHealth(const AgentHealthArgs& args) {
+  absl::StatusOr<LoadedAgentConfig> loaded = LoadAgentConfig(args.config);
   if (!loaded.ok()) {
     std::fprintf(stderr, "ftelctl: %s\n", std::string(loaded.status().message()).c_str());
     return 1;

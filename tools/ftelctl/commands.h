@@ -1,32 +1,60 @@
-// ftelctl's subcommands and the small argument parser they share.
+// ftelctl's subcommands, each with the options it was given (main.cc parses
+// the command line and fills these; a field's initial value is its default).
 #ifndef FTEL_TOOLS_FTELCTL_COMMANDS_H_
 #define FTEL_TOOLS_FTELCTL_COMMANDS_H_
 
-#include <map>
+#include <cstdint>
 #include <string>
-#include <vector>
+
+#include "tools/ftelctl/broker_options.h"
 
 namespace ftel {
 
-// "--name value" options and positional arguments, in order.
-struct CommandLine {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> positional;
+struct DecodeArgs {
+  BrokerOptions broker;
+  std::string topic = "ftel/#";
+  uint64_t count = 0;    // 0: no limit
+  double timeout_s = 0;  // 0: no limit
+};
 
-  std::string Get(const std::string& name, const std::string& fallback) const {
-    auto it = options.find(name);
-    return it == options.end() ? fallback : it->second;
-  }
+struct FleetArgs {
+  BrokerOptions broker;
+  std::string root = "ftel";
+  double refresh_s = 2;
+  uint64_t tables = 0;  // 0: no limit
+};
+
+struct ValidateConfigArgs {
+  std::string file;
+  std::string kind;  // empty: guessed from the file
+};
+
+struct ProbeSourceArgs {
+  std::string config;
+  std::string source;
+  double window_s = 3;
+};
+
+struct AgentHealthArgs {
+  std::string config;
+};
+
+struct HistoryArgs {
+  std::string state_file;  // empty: the aggregator's default
+  std::string kind = "fleet";
+  std::string key;  // empty: "all" for the fleet, else required
+  std::string granularity = "hour";
+  int last = 24;
 };
 
 // Every subcommand returns the process exit code: 0 success, 1 failure, 2 usage.
-int RunDecode(const CommandLine& args);
-int RunFleet(const CommandLine& args);
-int RunValidateConfig(const CommandLine& args);
-int RunProbeSource(const CommandLine& args);
-int RunAgentHealth(const CommandLine& args);
+int RunDecode(const DecodeArgs& args);
+int RunFleet(const FleetArgs& args);
+int RunValidateConfig(const ValidateConfigArgs& args);
+int RunProbeSource(const ProbeSourceArgs& args);
+int RunAgentHealth(const AgentHealthArgs& args);
 // Only in builds with the aggregator.
-int RunHistory(const CommandLine& args);
+int RunHistory(const HistoryArgs& args);
 
 }  // namespace ftel
 

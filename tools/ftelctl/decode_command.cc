@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/commit.pb.h"
@@ -74,24 +73,15 @@ std::string DecodeLine(const MqttMessage& message) {
 
 }  // namespace
 
-int RunDecode(const CommandLine& args) {
+int RunDecode(const DecodeArgs& args) {
   ShutdownSignal& stop = ShutdownSignal::Install();
-  uint64_t count = 0;
-  double timeout_s = 0;
-  if (!absl::SimpleAtoi(args.Get("count", "0"), &count) ||
-      !absl::SimpleAtod(args.Get("timeout-s", "0"), &timeout_s)) {
-    std::fputs("ftelctl decode: --count and --timeout-s take numbers\n", stderr);
-    return 2;
-  }
+  const uint64_t count = args.count;
   Subscription subscription;
-  absl::Status started =
-      subscription.Start(args.Get("broker", "tcp://127.0.0.1:1883"), {args.Get("topic", "ftel/#")});
-  if (!started.ok()) {
-    std::fprintf(stderr, "ftelctl decode: %s\n", std::string(started.message()).c_str());
-    return 1;
+  if (absl::Status started = subscription.Start(args.broker, {args.topic}); !started.ok()) {
+    return ReportStartFailure("decode", started);
   }
   const absl::Time deadline =
-      timeout_s > 0 ? absl::Now() + absl::Seconds(timeout_s) : absl::InfiniteFuture();
+      args.timeout_s > 0 ? absl::Now() + absl::Seconds(args.timeout_s) : absl::InfiniteFuture();
   uint64_t printed = 0;
   while (!stop.requested() && absl::Now() < deadline && (count == 0 || printed < count)) {
     std::optional<MqttMessage> message = subscription.Next(absl::Milliseconds(200));

@@ -6,7 +6,6 @@
 #include <map>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -77,23 +76,16 @@ void PrintTable(const std::map<std::string, v1::FactorySummary>& factories,
 
 }  // namespace
 
-int RunFleet(const CommandLine& args) {
+int RunFleet(const FleetArgs& args) {
   ShutdownSignal& stop = ShutdownSignal::Install();
-  double refresh_s = 2;
-  uint64_t tables = 0;
-  if (!absl::SimpleAtod(args.Get("refresh-s", "2"), &refresh_s) || refresh_s <= 0 ||
-      !absl::SimpleAtoi(args.Get("count", "0"), &tables)) {
-    std::fputs("ftelctl fleet: --refresh-s and --count take positive numbers\n", stderr);
-    return 2;
-  }
-  const TopicScheme topics(args.Get("root", "ftel"));
+  const double refresh_s = args.refresh_s;
+  const uint64_t tables = args.tables;
+  const TopicScheme topics(args.root);
   Subscription subscription;
-  absl::Status started =
-      subscription.Start(args.Get("broker", "tcp://127.0.0.1:1883"),
-                         {topics.FactoryRatesTopic("+"), topics.FleetRatesTopic()});
-  if (!started.ok()) {
-    std::fprintf(stderr, "ftelctl fleet: %s\n", std::string(started.message()).c_str());
-    return 1;
+  if (absl::Status started = subscription.Start(
+          args.broker, {topics.FactoryRatesTopic("+"), topics.FleetRatesTopic()});
+      !started.ok()) {
+    return ReportStartFailure("fleet", started);
   }
   const bool clear = isatty(STDOUT_FILENO) != 0;
   std::map<std::string, v1::FactorySummary> factories;

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "aggregator/aggregator_config.h"
 #include "aggregator/state/state_store.h"
@@ -15,20 +14,15 @@
 
 namespace ftel {
 
-int RunHistory(const CommandLine& args) {
-  const std::string path = args.Get("state-file", kDefaultStateFile);
-  const std::string kind = args.Get("kind", "fleet");
-  const std::string key = args.Get("key", kind == "fleet" ? "all" : "");
-  const std::string granularity = args.Get("granularity", "hour");
-  int last = 0;
-  const bool known_kind = kind == "fleet" || kind == "link" || kind == "sector" ||
-                          kind == "region" || kind == "factory";
-  if (!known_kind || key.empty() || (granularity != "hour" && granularity != "day") ||
-      !absl::SimpleAtoi(args.Get("last", "24"), &last) || last <= 0) {
-    std::fputs(
-        "usage: ftelctl history [--state-file FILE] [--kind fleet|link|sector|region|factory]"
-        " --key KEY [--granularity hour|day] [--last N]\n",
-        stderr);
+int RunHistory(const HistoryArgs& args) {
+  const std::string path = args.state_file.empty() ? kDefaultStateFile : args.state_file;
+  const std::string& kind = args.kind;
+  const std::string key = args.key.empty() && kind == "fleet" ? "all" : args.key;
+  const std::string& granularity = args.granularity;
+  const int last = args.last;
+  // The parser checked the kind, the granularity and --last.
+  if (key.empty()) {
+    std::fprintf(stderr, "ftelctl history: --key is required for --kind %s\n", kind.c_str());
     return 2;
   }
   absl::StatusOr<std::unique_ptr<StateStore>> store = StateStore::OpenReadOnly(path);

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -58,22 +57,14 @@ int PrintWindow(int number, double seconds, const SourceBindings& bound, const S
 
 }  // namespace
 
-int RunProbeSource(const CommandLine& args) {
-  if (args.positional.size() != 2) {
-    std::fputs("usage: ftelctl probe-source CONFIG SOURCE [--window-s S]\n", stderr);
-    return 2;
-  }
-  double window_s = 3;
-  if (!absl::SimpleAtod(args.Get("window-s", "3"), &window_s) || window_s <= 0 || window_s > 600) {
-    std::fputs("ftelctl probe-source: --window-s must be a number of seconds, 0..600\n", stderr);
-    return 2;
-  }
-  absl::StatusOr<LoadedAgentConfig> loaded = LoadAgentConfig(args.positional[0]);
+int RunProbeSource(const ProbeSourceArgs& args) {
+  const double window_s = args.window_s;
+  absl::StatusOr<LoadedAgentConfig> loaded = LoadAgentConfig(args.config);
   if (!loaded.ok()) {
     std::fprintf(stderr, "ftelctl: %s\n", std::string(loaded.status().message()).c_str());
     return 1;
   }
-  const std::string& name = args.positional[1];
+  const std::string& name = args.source;
   const v1::SourceConfig* config = nullptr;
   int index = 0;
   for (int i = 0; i < loaded->config.sources_size(); ++i) {
@@ -83,7 +74,7 @@ int RunProbeSource(const CommandLine& args) {
     }
   }
   if (config == nullptr) {
-    std::fprintf(stderr, "ftelctl: %s has no source named '%s'\n", args.positional[0].c_str(),
+    std::fprintf(stderr, "ftelctl: %s has no source named '%s'\n", args.config.c_str(),
                  name.c_str());
     return 1;
   }

@@ -2,15 +2,19 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 #include "libftel/platform/status_macros.h"
 
 namespace ftel {
 
-absl::Status Subscription::Start(const std::string& broker_uri,
+absl::Status Subscription::Start(const BrokerOptions& broker,
                                  const std::vector<std::string>& filters) {
-  transport_ = NewPahoMqttTransport(broker_uri, absl::StrCat("ftelctl-", getpid()));
+  ASSIGN_OR_RETURN(const MqttConnectOptions options, MakeConnectOptions(broker));
+  transport_ = NewPahoMqttTransport(options.server_uri, absl::StrCat("ftelctl-", getpid()));
   transport_->SetMessageHandler([this](MqttMessage message) {
     {
       absl::MutexLock lock(&mu_);
@@ -18,9 +22,12 @@ absl::Status Subscription::Start(const std::string& broker_uri,
     }
     arrived_.Ring();
   });
-  RETURN_IF_ERROR(transport_->Connect(MqttConnectOptions{}));
-  for (const std::string& filter : filters) RETURN_IF_ERROR(transport_->Subscribe(filter, 1));
-  return absl::OkStatus();
+  absl::Status status = transport_->Connect(options);
+  for (size_t i = 0; status.ok() && i < filters.size(); ++i) {
+    status = transport_->Subscribe(filters[i], 1);
+  }
+  if (status.ok()) return status;
+  return absl::Status(status.code(), DescribeConnectFailure(status, options));
 }
 
 std::optional<MqttMessage> Subscription::Next(absl::Duration timeout) {
@@ -38,6 +45,13 @@ std::optional<MqttMessage> Subscription::Next(absl::Duration timeout) {
     if (left_ms <= 0) return std::nullopt;
     arrived_.WaitFor(absl::Milliseconds(left_ms));
   }
+}
+
+int ReportStartFailure(const std::string& command, const absl::Status& status) {
+  for (absl::string_view line : absl::StrSplit(status.message(), '\n')) {
+    std::fprintf(stderr, "ftelctl %s: %s\n", command.c_str(), std::string(line).c_str());
+  }
+  return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
 }  // namespace ftel

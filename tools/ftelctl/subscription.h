@@ -16,13 +16,16 @@
 #include "libftel/mqtt/mqtt_transport.h"
 #include "libftel/platform/clock.h"
 #include "libftel/platform/doorbell.h"
+#include "tools/ftelctl/broker_options.h"
 
 namespace ftel {
 
 class Subscription {
  public:
   // Connects with a unique client id and subscribes to every filter at QoS 1.
-  absl::Status Start(const std::string& broker_uri, const std::vector<std::string>& filters);
+  // InvalidArgument when the options are wrong (one problem per line), another
+  // error, on one line, when the broker could not be reached or refused.
+  absl::Status Start(const BrokerOptions& broker, const std::vector<std::string>& filters);
   // The next message, or nullopt after `timeout` without one.
   std::optional<MqttMessage> Next(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -33,6 +36,10 @@ class Subscription {
   Doorbell arrived_;  // the wait is on the monotonic clock
   SystemClock clock_;
 };
+
+// Prints a failed Start as "ftelctl COMMAND: ..." lines and returns the exit
+// code: 2 for wrong options, 1 for a broker that could not be used.
+int ReportStartFailure(const std::string& command, const absl::Status& status);
 
 }  // namespace ftel
 

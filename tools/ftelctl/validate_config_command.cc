@@ -29,13 +29,9 @@ std::string GuessKind(const std::string& path) {
 
 }  // namespace
 
-int RunValidateConfig(const CommandLine& args) {
-  if (args.positional.size() != 1) {
-    std::fputs("usage: ftelctl validate-config FILE [--kind agent|aggregator]\n", stderr);
-    return 2;
-  }
-  const std::string& path = args.positional[0];
-  const std::string kind = args.Get("kind", GuessKind(path));
+int RunValidateConfig(const ValidateConfigArgs& args) {
+  const std::string& path = args.file;
+  const std::string kind = args.kind.empty() ? GuessKind(path) : args.kind;
   absl::Status status;
   if (kind == "agent") {
     // As the agent does before it starts: the rules, then whether a report
