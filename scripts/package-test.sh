@@ -45,16 +45,23 @@ apt_sources() {
   fail "no Debian apt sources on this machine"
 }
 
+# The packages of the architectures under test (build/packages may hold others).
+debs() {
+  local arch
+  for arch in "${archs[@]}"; do ls "$out"/*_"$arch".deb; done
+}
+
 build() {
   scripts/build-packages.sh "${archs[@]}"
   FTEL_PACKAGE_VERSION_SUFFIX=+1 FTEL_PACKAGE_DIR=$work/upgrade scripts/build-packages.sh amd64
 }
 
 lint() {
-  local as=() log=$work/lintian.log
+  local as=() log=$work/lintian.log packages
   # As an ordinary user, as lintian asks; the packages are world-readable.
   [[ $(id -u) -eq 0 ]] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp)
-  "${as[@]}" lintian --display-info --fail-on error "$out"/*.deb >"$log" 2>&1 \
+  mapfile -t packages < <(debs)
+  "${as[@]}" lintian --display-info --fail-on error "${packages[@]}" >"$log" 2>&1 \
     || { cat "$log" >&2; fail "lintian found errors (above)"; }
   if [[ -s "$log" ]]; then sed 's/^/  /' "$log" >&2; fi
   echo "lintian $(grep -c '^E: ' "$log" || true) $(grep -c '^W: ' "$log" || true) $(grep -c '^I: ' "$log" || true)" >>"$results"
@@ -115,7 +122,7 @@ summary() {
   local lintian exposures
   echo "package-test: summary ($((SECONDS - started)) s: $(awk '$1 == "time" { printf "%s%s %s s", sep, $2, $3; sep = ", " }' "$results"))"
   printf '  %-40s %10s\n' PACKAGE BYTES
-  for deb in "$out"/*.deb; do printf '  %-40s %10s\n' "$(basename "$deb")" "$(stat -c %s "$deb")"; done
+  for deb in $(debs); do printf '  %-40s %10s\n' "$(basename "$deb")" "$(stat -c %s "$deb")"; done
   read -r _ e w i < <(grep '^lintian ' "$results")
   lintian="$e errors, $w warnings, $i informational tags"
   exposures=$(awk '$1 == "exposure" { printf "%s%s.service %s", sep, $2, $3; sep = ", " }' "$results")
