@@ -6,6 +6,8 @@
 #   scripts/install-deps.sh --tests    # also what the native test suite needs
 #   scripts/install-deps.sh --cross    # also ARM cross compilers, qemu-user, mmdebstrap
 #   scripts/install-deps.sh --containers  # also podman and podman-compose (scripts/compose-test.sh)
+#   scripts/install-deps.sh --packages # also debhelper, lintian, mmdebstrap, systemd, qemu-user
+#                                      # (scripts/build-packages.sh, scripts/package-test.sh)
 set -euo pipefail
 
 packages=(
@@ -25,6 +27,7 @@ for option in "$@"; do
              # Debian's nodejs comes without npm; other builds of nodejs bring their own.
              command -v npm >/dev/null || packages+=(npm) ;;
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user mmdebstrap file) ;;
+    --packages) packages+=(dpkg-dev debhelper lintian mmdebstrap systemd qemu-user binutils) ;;
     --containers) packages+=(podman podman-compose runc golang-github-containernetworking-plugin-dnsname
                              mmdebstrap curl file qemu-user) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;

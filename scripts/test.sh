@@ -7,8 +7,12 @@
 #  - containers: the images of docker/Dockerfile and the compose demo, built
 #    and run with podman (scripts/compose-test.sh);
 #  - aarch64 and armhf: cross-built agent, ftelctl and their tests, run under
-#    qemu-user with a Debian bookworm sysroot, against the host's mosquitto.
-# Exits non-zero on any failure. FTEL_SKIP_CROSS=1 runs the native part only.
+#    qemu-user with a Debian bookworm sysroot, against the host's mosquitto;
+#  - packages: the Debian packages made from those build trees, linted,
+#    installed, upgraded and purged in a fresh Debian 12 root, and the ARM
+#    ones run under qemu-user (scripts/package-test.sh).
+# Exits non-zero on any failure. FTEL_SKIP_CROSS=1 runs the native part only;
+# FTEL_SKIP_CONTAINERS=1 and FTEL_SKIP_PACKAGES=1 skip those parts.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -40,3 +44,6 @@ if [[ $cross == 1 ]]; then
   run_preset aarch64
   run_preset armhf
 fi
+# The Debian packages, from the trees built above (FTEL_SKIP_PACKAGES=1 skips).
+echo "=== packages ===" >&2
+scripts/package-test.sh
