@@ -14,7 +14,7 @@ namespace {
 
 constexpr uint32_t kMinIntervalMs = 100;
 constexpr uint32_t kMaxIntervalMs = 86400000;
-constexpr char kDefaultSpoolDir[] = "/var/lib/ftel-agent/spool";
+constexpr char kDefaultSpoolDir[] = "/var/lib/ftel/spool";
 constexpr char kDefaultSyncFile[] = "/run/systemd/timesync/synchronized";
 
 void CheckId(const std::string& id, const std::string& key, ConfigProblems* problems) {

@@ -16,7 +16,7 @@
 namespace ftel {
 
 // Where the aggregator keeps its state when the config does not say.
-inline constexpr char kDefaultStateFile[] = "/var/lib/ftel-aggregator/aggregator.db";
+inline constexpr char kDefaultStateFile[] = "/var/lib/ftel/aggregator.db";
 
 struct LoadedAggregatorConfig {
   std::string path;

@@ -2,7 +2,7 @@
 // NodeSnapshot), so that a restarted aggregator publishes the same numbers
 // at once and still recognises duplicates of reports it already counted.
 //
-//   ASSIGN_OR_RETURN(auto store, StateStore::Open("/var/lib/ftel-aggregator/aggregator.db"));
+//   ASSIGN_OR_RETURN(auto store, StateStore::Open("/var/lib/ftel/aggregator.db"));
 //   RETURN_IF_ERROR(store->Load(&state));
 //   ...
 //   RETURN_IF_ERROR(store->Save(state, state.TakeChanged()));

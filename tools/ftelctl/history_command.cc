@@ -1,7 +1,7 @@
 // ftelctl history: a rate's history from the aggregator's state file, one
 // JSON line per hour or day, oldest first.
 //
-//   ftelctl history --state-file /var/lib/ftel-aggregator/aggregator.db --kind sector --key
+//   ftelctl history --state-file /var/lib/ftel/aggregator.db --kind sector --key
 //   electronics
 #include <cstdio>
 #include <string>
