@@ -184,16 +184,7 @@ void ApplyAgentDefaults(const std::string& config_dir, v1::AgentConfig* config) 
 }
 
 LogLevel LogLevelFrom(v1::AgentConfig::LogLevel level) {
-  switch (level) {
-    case v1::AgentConfig::ERROR:
-      return LogLevel::kError;
-    case v1::AgentConfig::WARNING:
-      return LogLevel::kWarning;
-    case v1::AgentConfig::DEBUG:
-      return LogLevel::kDebug;
-    default:
-      return LogLevel::kInfo;
-  }
+  return LogLevelFromConfigValue(static_cast<int>(level));
 }
 
 void ApplyAgentLogLevel(const LoadedAgentConfig& loaded) {

@@ -44,16 +44,7 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
 }
 
 LogLevel LogLevelFrom(v1::AggregatorConfig::LogLevel level) {
-  switch (level) {
-    case v1::AggregatorConfig::ERROR:
-      return LogLevel::kError;
-    case v1::AggregatorConfig::WARNING:
-      return LogLevel::kWarning;
-    case v1::AggregatorConfig::DEBUG:
-      return LogLevel::kDebug;
-    default:
-      return LogLevel::kInfo;
-  }
+  return LogLevelFromConfigValue(static_cast<int>(level));
 }
 
 void ApplyAggregatorLogLevel(const LoadedAggregatorConfig& loaded) {

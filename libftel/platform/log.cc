@@ -129,4 +129,17 @@ std::string FormatLogLine(LogLevel level, absl::string_view text, bool journal, 
                       LevelWord(level), " ", text, "\n");
 }
 
+LogLevel LogLevelFromConfigValue(int value) {
+  switch (value) {
+    case 1:
+      return LogLevel::kError;
+    case 2:
+      return LogLevel::kWarning;
+    case 4:
+      return LogLevel::kDebug;
+    default:
+      return LogLevel::kInfo;
+  }
+}
+
 }  // namespace ftel

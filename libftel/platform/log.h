@@ -28,6 +28,10 @@ namespace ftel {
 // In order of severity; a level lets through itself and everything above.
 enum class LogLevel { kError = 0, kWarning = 1, kInfo = 2, kDebug = 3 };
 
+// The daemons' `log_level` config value (ERROR = 1, WARNING = 2, INFO = 3,
+// DEBUG = 4 in both configs' LogLevel enums); anything else is kInfo.
+LogLevel LogLevelFromConfigValue(int value);
+
 // Thread-safe; each line is written whole, whichever thread logs.
 void LogError(absl::string_view line);
 void LogWarning(absl::string_view line);
