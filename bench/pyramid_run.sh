@@ -10,6 +10,7 @@
 #   bench/pyramid_run.sh                               # 43,715 factories, 10 s, 300 s
 #   FACTORIES=5000 DURATION_S=60 bench/pyramid_run.sh  # a shorter one
 #   bench/pyramid_run.sh --nodes-per-factory 2         # extra ftel-loadgen flags
+#   FTEL_KEEP_RUN=1 bench/pyramid_run.sh               # keep the logs and samples
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/lib/free_port.sh"
@@ -25,7 +26,11 @@ pids=()
 cleanup() {
   [[ ${#pids[@]} -gt 0 ]] && kill -TERM "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$run"
+  if [[ -n "${FTEL_KEEP_RUN:-}" ]]; then
+    echo "logs and samples kept in $run" >&2
+  else
+    rm -rf "$run"
+  fi
 }
 trap cleanup EXIT
 
