@@ -2,7 +2,7 @@
 // typical report (40 scenarios, 20 work units), and the decode+validate cost
 // the aggregator pays for the same bytes.
 #include "aggregator/input/input_validator.h"
-#include "bench/typical_report.h"
+#include "bench/synthetic/typical_report.h"
 #include "benchmark/benchmark.h"
 
 namespace ftel {

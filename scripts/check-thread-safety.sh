@@ -27,7 +27,7 @@ def check(entry):
     run = subprocess.run(out, cwd=entry["directory"], capture_output=True, text=True)
     return entry["file"], run.returncode, run.stderr
 entries = [e for e in json.load(open(database))
-           if os.path.relpath(e["file"], root).split(os.sep)[0] in ("libftel", "agent", "aggregator", "tools")]
+           if os.path.relpath(e["file"], root).split(os.sep)[0] in ("libftel", "agent", "aggregator", "tools", "bench")]
 with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
     for path, rc, err in pool.map(check, entries):
         checked += 1

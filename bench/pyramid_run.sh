@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A national-scale run on this box: a mosquitto and an ftel-aggregator of its
+# own (free loopback ports, a fresh state file), ftel-loadgen with the MIIT
+# pyramid against them, and the CPU and memory of all three sampled from
+# /proc every 5 s. Prints the generator's report, then per process the CPU
+# it used while every node was publishing (in cores) and its resident
+# memory. Needs the bench preset built (or FTEL_BUILD_DIR naming another
+# build with ftel-aggregator and ftel-loadgen).
+#
+#   bench/pyramid_run.sh                               # 43,715 factories, 10 s, 300 s
+#   FACTORIES=5000 DURATION_S=60 bench/pyramid_run.sh  # a shorter one
+#   bench/pyramid_run.sh --nodes-per-factory 2         # extra ftel-loadgen flags
+#   FTEL_KEEP_RUN=1 bench/pyramid_run.sh               # keep the logs and samples
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/lib/free_port.sh"
+build=${FTEL_BUILD_DIR:-$root/build/bench}
+factories=${FACTORIES:-43715}
+interval_ms=${INTERVAL_MS:-10000}
+duration_s=${DURATION_S:-300}
+for bin in "$build/ftel-aggregator" "$build/ftel-loadgen"; do
+  [[ -x "$bin" ]] || { echo "pyramid_run: $bin missing: build the bench preset first" >&2; exit 1; }
+done
+run=$(mktemp -d)
+pids=()
+cleanup() {
+  [[ ${#pids[@]} -gt 0 ]] && kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [[ -n "${FTEL_KEEP_RUN:-}" ]]; then
+    echo "logs and samples kept in $run" >&2
+  else
+    rm -rf "$run"
+  fi
+}
+trap cleanup EXIT
+
+port=$(free_port)
+http_port=$(free_port)
+# Unbounded queues: at the end the generator subscribes to every factory's
+# retained result at once, more than mosquitto's default 1,000 queued
+# messages per client.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n' "$port" \
+  >"$run/mosquitto.conf"
+"$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$run/mosquitto.conf" \
+  >"$run/mosquitto.log" 2>&1 &
+mosquitto_pid=$!
+pids+=("$mosquitto_pid")
+sleep 0.5
+cat >"$run/aggregator.yaml" <<CONF
+broker: {uri: 'tcp://127.0.0.1:$port', client_id: pyramid-aggregator}
+catalogue_path: $root/config/scenario-catalogue.tsv
+state_file: $run/aggregator.db
+http_listen: 127.0.0.1:$http_port
+CONF
+"$build/ftel-aggregator" --config "$run/aggregator.yaml" >"$run/aggregator.log" 2>&1 &
+aggregator_pid=$!
+pids+=("$aggregator_pid")
+for _ in $(seq 1 100); do
+  grep -q subscribed "$run/aggregator.log" && break
+  sleep 0.1
+done
+
+"$build/ftel-loadgen" --broker "tcp://127.0.0.1:$port" --factories "$factories" --pyramid \
+  --interval-ms "$interval_ms" --duration-s "$duration_s" --aggregator-port "$http_port" \
+  --results-timeout-s 300 "$@" >"$run/loadgen.out" 2>"$run/loadgen.log" &
+loadgen_pid=$!
+pids+=("$loadgen_pid")
+
+# One line per 5 s: seconds since the start, then per process the CPU
+# ticks used so far and the resident KiB.
+ticks=$(getconf CLK_TCK)
+sample() {  # pid
+  local stat
+  stat=($(cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null || echo "0 0"))
+  echo "$((stat[0] + stat[1])) $(awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0)"
+}
+start=$(date +%s)
+while kill -0 "$loadgen_pid" 2>/dev/null; do
+  echo "$(($(date +%s) - start)) $(sample "$aggregator_pid") $(sample "$mosquitto_pid")" \
+    "$(sample "$loadgen_pid")" >>"$run/samples"
+  sleep 5
+done
+set +e
+wait "$loadgen_pid"
+status=$?
+set -e
+peak=$(awk '/VmHWM/{print $2}' "/proc/$aggregator_pid/status")
+cat "$run/loadgen.out"
+# While every node publishes: from one interval (plus the generator's
+# connect and announcement, a few seconds) after the start to the end of
+# the schedule.
+from=$((interval_ms / 1000 + 10))
+to=$((duration_s))
+echo "== $(date -u +%Y-%m-%d), $(nproc) cores; CPU in cores from ${from} s to ${to} s after the start"
+awk -v from="$from" -v to="$to" -v ticks="$ticks" -v peak="$peak" '
+  $1 >= from && first == "" { first = $0 }
+  $1 <= to { last = $0 }
+  END {
+    split(first, a); split(last, b)
+    seconds = b[1] - a[1]
+    if (seconds <= 0) { print "too short a run to measure"; exit }
+    printf "%-16s %8s %12s\n", "process", "cores", "RSS MiB"
+    printf "%-16s %8.2f %12.0f (peak %.0f)\n", "ftel-aggregator", (b[2] - a[2]) / ticks / seconds, b[3] / 1024, peak / 1024
+    printf "%-16s %8.2f %12.0f\n", "mosquitto", (b[4] - a[4]) / ticks / seconds, b[5] / 1024
+    printf "%-16s %8.2f %12.0f\n", "ftel-loadgen", (b[6] - a[6]) / ticks / seconds, b[7] / 1024
+  }' "$run/samples"
+exit "$status"
