@@ -272,3 +272,55 @@ TEST_F(SystemdServiceTest, AggregatorAtDebugLogsEveryRecomputeWithItsPriority) {
 
 }  // namespace
 }  // namespace ftel
+
+namespace ftel {
+namespace {
+
+// `systemctl reload` (SIGHUP): RELOADING=1, then READY=1 once the new
+// config runs, both from the daemon; the watchdog goes on meanwhile.
+void ExpectReloadingThenReady(ChildProcess& child, NotifyListener& listener) {
+  std::optional<Notification> reloading = listener.ReceiveStartingWith("RELOADING=1", kWait);
+  ASSERT_TRUE(reloading.has_value()) << child.Log();
+  EXPECT_EQ(reloading->pid, child.pid());
+  std::optional<Notification> ready = listener.ReceiveStartingWith("READY=1", kWait);
+  ASSERT_TRUE(ready.has_value()) << child.Log();
+  EXPECT_EQ(ready->pid, child.pid());
+  EXPECT_TRUE(listener.ReceiveStartingWith("WATCHDOG=1", kWait).has_value()) << child.Log();
+}
+
+TEST_F(SystemdServiceTest, AgentReloadSaysReloadingThenReady) {
+  StartBroker();
+  const std::string socket = dir_.path() + "/agent.notify";
+  auto listener = NotifyListener::Bind(socket);
+  ASSERT_TRUE(listener.ok()) << listener.status();
+  std::unique_ptr<ChildProcess> agent =
+      Start(FTEL_AGENT_BIN, WriteConfig("agent.yaml", kAgentConfig),
+            {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=1000000"}, "agent.log");
+  ASSERT_NE(agent, nullptr);
+  ASSERT_TRUE((*listener)->ReceiveStartingWith("READY=1", kWait).has_value()) << agent->Log();
+  WriteConfig("agent.yaml", kAgentConfig, "log_level: DEBUG\n");
+  agent->Signal(SIGHUP);
+  ExpectReloadingThenReady(*agent, **listener);
+  agent->Signal(SIGTERM);
+  EXPECT_EQ(agent->WaitForExit(kWait), 0) << agent->Log();
+}
+
+TEST_F(SystemdServiceTest, AggregatorReloadSaysReloadingThenReady) {
+  StartBroker();
+  const std::string socket = dir_.path() + "/aggregator.notify";
+  auto listener = NotifyListener::Bind(socket);
+  ASSERT_TRUE(listener.ok()) << listener.status();
+  std::unique_ptr<ChildProcess> aggregator =
+      Start(FTEL_AGGREGATOR_BIN, WriteConfig("aggregator.yaml", kAggregatorConfig),
+            {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=1000000"}, "aggregator.log");
+  ASSERT_NE(aggregator, nullptr);
+  ASSERT_TRUE((*listener)->ReceiveStartingWith("READY=1", kWait).has_value()) << aggregator->Log();
+  WriteConfig("aggregator.yaml", kAggregatorConfig, "stale_after_s: 90\n");
+  aggregator->Signal(SIGHUP);
+  ExpectReloadingThenReady(*aggregator, **listener);
+  aggregator->Signal(SIGTERM);
+  EXPECT_EQ(aggregator->WaitForExit(kWait), 0) << aggregator->Log();
+}
+
+}  // namespace
+}  // namespace ftel
