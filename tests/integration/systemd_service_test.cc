@@ -63,7 +63,7 @@ std::string DeviceAndInode(const std::string& path) {
 }
 
 class SystemdServiceTest : public ::testing::Test {
- protected:
+ public:  // for the helpers of the tests below
   void StartBroker() {
     auto broker = BrokerProcess::Start(dir_);
     ASSERT_TRUE(broker.ok()) << broker.status();
@@ -288,38 +288,33 @@ void ExpectReloadingThenReady(ChildProcess& child, NotifyListener& listener) {
   EXPECT_TRUE(listener.ReceiveStartingWith("WATCHDOG=1", kWait).has_value()) << child.Log();
 }
 
-TEST_F(SystemdServiceTest, AgentReloadSaysReloadingThenReady) {
-  StartBroker();
-  const std::string socket = dir_.path() + "/agent.notify";
+// Starts `binary` under a test notify socket, changes its config by
+// `change`, sends SIGHUP and expects RELOADING=1 then READY=1, then stops it.
+void ExpectAReloadOf(SystemdServiceTest& test, const char* binary, const std::string& name,
+                     const std::string& config, const std::string& change) {
+  test.StartBroker();
+  const std::string socket = test.dir_.path() + "/" + name + ".notify";
   auto listener = NotifyListener::Bind(socket);
   ASSERT_TRUE(listener.ok()) << listener.status();
-  std::unique_ptr<ChildProcess> agent =
-      Start(FTEL_AGENT_BIN, WriteConfig("agent.yaml", kAgentConfig),
-            {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=1000000"}, "agent.log");
-  ASSERT_NE(agent, nullptr);
-  ASSERT_TRUE((*listener)->ReceiveStartingWith("READY=1", kWait).has_value()) << agent->Log();
-  WriteConfig("agent.yaml", kAgentConfig, "log_level: DEBUG\n");
-  agent->Signal(SIGHUP);
-  ExpectReloadingThenReady(*agent, **listener);
-  agent->Signal(SIGTERM);
-  EXPECT_EQ(agent->WaitForExit(kWait), 0) << agent->Log();
+  std::unique_ptr<ChildProcess> child =
+      test.Start(binary, test.WriteConfig(name + ".yaml", config),
+                 {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=1000000"}, name + ".log");
+  ASSERT_NE(child, nullptr);
+  ASSERT_TRUE((*listener)->ReceiveStartingWith("READY=1", kWait).has_value()) << child->Log();
+  test.WriteConfig(name + ".yaml", config, change);
+  child->Signal(SIGHUP);
+  ExpectReloadingThenReady(*child, **listener);
+  child->Signal(SIGTERM);
+  EXPECT_EQ(child->WaitForExit(kWait), 0) << child->Log();
+}
+
+TEST_F(SystemdServiceTest, AgentReloadSaysReloadingThenReady) {
+  ExpectAReloadOf(*this, FTEL_AGENT_BIN, "agent", kAgentConfig, "log_level: DEBUG\n");
 }
 
 TEST_F(SystemdServiceTest, AggregatorReloadSaysReloadingThenReady) {
-  StartBroker();
-  const std::string socket = dir_.path() + "/aggregator.notify";
-  auto listener = NotifyListener::Bind(socket);
-  ASSERT_TRUE(listener.ok()) << listener.status();
-  std::unique_ptr<ChildProcess> aggregator =
-      Start(FTEL_AGGREGATOR_BIN, WriteConfig("aggregator.yaml", kAggregatorConfig),
-            {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=1000000"}, "aggregator.log");
-  ASSERT_NE(aggregator, nullptr);
-  ASSERT_TRUE((*listener)->ReceiveStartingWith("READY=1", kWait).has_value()) << aggregator->Log();
-  WriteConfig("aggregator.yaml", kAggregatorConfig, "stale_after_s: 90\n");
-  aggregator->Signal(SIGHUP);
-  ExpectReloadingThenReady(*aggregator, **listener);
-  aggregator->Signal(SIGTERM);
-  EXPECT_EQ(aggregator->WaitForExit(kWait), 0) << aggregator->Log();
+  ExpectAReloadOf(*this, FTEL_AGGREGATOR_BIN, "aggregator", kAggregatorConfig,
+                  "stale_after_s: 90\n");
 }
 
 }  // namespace
