@@ -254,7 +254,7 @@ absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path) {
   loaded.config_hash = Fnv1a64Hex(text);
   ApplyAgentDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =
-      ScenarioCatalogue::Load(ResolveCataloguePath(path, loaded.config.catalogue_path()));
+      LoadConfiguredCatalogue(path, loaded.config.catalogue_path());
   if (!catalogue.ok()) {
     problems.Add("catalogue_path", absl::StrCat("must name a readable scenario catalogue: ",
                                                 catalogue.status().message()));

@@ -34,12 +34,16 @@ std::optional<WindowScheduler::Window> WindowScheduler::Poll(int64_t wall_ms,
     // starts on the new one.
     Window closed;
     closed.start_ms = start_wall_ms_;
-    closed.end_ms = start_wall_ms_ + std::min(monotonic_ms - start_monotonic_ms_, interval_ms_);
+    const int64_t elapsed_ms = std::min(monotonic_ms - start_monotonic_ms_, interval_ms_);
+    closed.end_ms = start_wall_ms_ + elapsed_ms;
     closed.clock_stepped = true;
     closed.step_ms = step_ms;
     closed.line_offset_ms = line_offset_ms();
-    start_wall_ms_ = wall_ms;
-    start_monotonic_ms_ = monotonic_ms;
+    // The next window starts where this one ended on the monotonic clock,
+    // even when the step is seen after the window was due: a gap of the
+    // poll's lateness would show as missing time.
+    start_monotonic_ms_ += elapsed_ms;
+    start_wall_ms_ = wall_ms - (monotonic_ms - start_monotonic_ms_);
     if (closed.end_ms <= closed.start_ms) return std::nullopt;  // nothing in it yet
     return closed;
   }

@@ -55,6 +55,9 @@ void ValidateAggregatorConfig(const v1::AggregatorConfig& config, ConfigProblems
   ValidateBrokerConfig(config.broker(), problems);
   ValidateTopicRoot(config.topic_root(), problems);
   CheckRange(config.publish_min_interval_ms(), 10, 600000, "publish_min_interval_ms", problems);
+  CheckRange(config.factory_results_min_interval_ms(), 0, 3600000,
+             "factory_results_min_interval_ms", problems);
+  CheckRange(config.save_interval_ms(), 0, 60000, "save_interval_ms", problems);
   CheckRange(config.max_payload_bytes(), 1024, 16777216, "max_payload_bytes", problems);
   CheckRange(config.kpi_horizon_s(), 1, 2592000, "kpi_horizon_s", problems);
   CheckRange(config.evidence_horizon_s(), 60, 31536000, "evidence_horizon_s", problems);
@@ -85,7 +88,7 @@ absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& p
   if (!problems.empty()) return problems.ToStatus();
   ApplyAggregatorDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =
-      ScenarioCatalogue::Load(ResolveCataloguePath(path, loaded.config.catalogue_path()));
+      LoadConfiguredCatalogue(path, loaded.config.catalogue_path());
   if (!catalogue.ok()) {
     problems.Add("catalogue_path", absl::StrCat("must name a readable scenario catalogue: ",
                                                 catalogue.status().message()));

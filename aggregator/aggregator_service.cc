@@ -20,7 +20,7 @@ constexpr int64_t kMaxWaitMs = 200;
 }  // namespace
 
 AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                                     const Clock* clock, StateStore* store,
+                                     MessageInbox* inbox, const Clock* clock, StateStore* store,
                                      AggregatorMetrics* metrics)
     : loaded_(loaded),
       transport_(transport),
@@ -28,6 +28,7 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       store_(store),
       metrics_(metrics),
       topics_(loaded.config.topic_root()),
+      inbox_(inbox),
       validator_(loaded.config.topic_root(), &loaded.catalogue,
                  ValidationLimits{loaded.config.max_payload_bytes(),
                                   static_cast<int64_t>(loaded.config.max_clock_skew_s()) * 1000},
@@ -35,6 +36,7 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       state_(static_cast<int64_t>(loaded.config.kpi_horizon_s()) * 1000,
              static_cast<int64_t>(loaded.config.evidence_horizon_s()) * 1000),
       results_cache_(loaded.catalogue, static_cast<int64_t>(loaded.config.stale_after_s()) * 1000),
+      factory_schedule_(loaded.config.factory_results_min_interval_ms()),
       publisher_(loaded.config.topic_root(), loaded.config.outputs(), transport),
       flat_views_(loaded.config.topic_root(), transport),
       commits_(loaded.config.topic_root(), transport),
@@ -49,8 +51,6 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
 
 absl::Status AggregatorService::Run(ShutdownSignal& stop) {
   if (history_.has_value()) RETURN_IF_ERROR(history_->Load());
-  transport_->SetMessageHandler(
-      [this](MqttMessage message) { inbox_.Push(std::move(message), clock_->NowMs()); });
   const absl::Duration wait =
       absl::Milliseconds(std::min<int64_t>(loaded_.config.publish_min_interval_ms(), kMaxWaitMs));
   LoopWatchdog watchdog(clock_);  // systemd's WatchdogSec=, fed once per turn
@@ -61,11 +61,13 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
       break;
     }
     const bool connected = connection_.Maintain();
-    ProcessBatch(inbox_.Drain(wait));  // validate -> apply
+    ProcessBatch(inbox_->Drain(wait));  // validate -> apply
     ShareLocalWindows();
-    SaveChangedNodes();
+    const bool results_may_go = SaveIfDue();
     if (publisher_.TakeFailures()) dirty_ = true;
-    if (connected && RecomputeDue(clock_->MonotonicMs())) Recompute();  // -> publish -> history
+    if (connected && results_may_go && RecomputeDue(clock_->MonotonicMs())) {
+      Recompute();  // -> publish -> history
+    }
     last_loop_ms_ = clock_->MonotonicMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
   }
@@ -75,15 +77,25 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
   } else {
     NotifyStopping();
   }
-  // Apply, share and save what was taken; then stop taking messages and
-  // apply and save what arrived meanwhile, so that nothing the transport
-  // acknowledged is left unprocessed.
-  ProcessBatch(inbox_.Drain(absl::ZeroDuration()));
+  // Apply, share and save what was taken. A reload keeps the connection:
+  // Paho acknowledges a report to the broker before it hands it over, so a
+  // disconnect drops what it holds; the next service reads on from the
+  // inbox. A stop disconnects, then applies and saves what arrived
+  // meanwhile, so that nothing the transport acknowledged is left
+  // unprocessed.
+  ProcessBatch(inbox_->Drain(absl::ZeroDuration()));
   ShareLocalWindows();
   SaveChangedNodes();
-  (void)transport_->Disconnect(absl::Seconds(2));
-  ProcessBatch(inbox_.Drain(absl::ZeroDuration()));
-  SaveChangedNodes();
+  if (reload_requested_) {
+    // No callback of this service runs later; the next one's connection
+    // notices a loss from IsConnected until it sets its own handler.
+    transport_->SetConnectionLostHandler(nullptr);
+    transport_->SettlePublishes(absl::Seconds(2));
+  } else {
+    (void)transport_->Disconnect(absl::Seconds(2));
+    ProcessBatch(inbox_->Drain(absl::ZeroDuration()));
+    SaveChangedNodes();
+  }
   if (const size_t unshared = state_.TakeLocalDelta().size(); unshared > 0) {
     LogWarning(absl::StrCat(unshared,
                             " node(s) had windows accepted while stopping that the "
@@ -97,7 +109,11 @@ BrokerConnectionHooks AggregatorService::ConnectionHooks() {
   BrokerConnectionHooks hooks;
   // A persistent session: while the aggregator is away (restart, network)
   // the broker queues the reports for it instead of dropping them.
-  hooks.prepare = [](MqttConnectOptions* options) { options->clean_session = false; };
+  hooks.prepare = [](MqttConnectOptions* options) {
+    options->clean_session = false;
+    // Results go out at once, not after the broker's delayed ACK.
+    options->no_delay = true;
+  };
   hooks.on_connected = [this](const std::string& uri) { return OnConnected(uri); };
   return hooks;
 }
@@ -114,7 +130,8 @@ absl::Status AggregatorService::OnConnected(const std::string& uri) {
   commits_.Reset();
   dirty_ = true;
   LogInfo(absl::StrCat(
-      "connected to ", uri, ", subscribed to ", reports, " and ", topics_.AllStatuses(),
+      uri.empty() ? "kept the broker connection" : absl::StrCat("connected to ", uri),
+      ", subscribed to ", reports, " and ", topics_.AllStatuses(),
       group.empty() ? "" : absl::StrCat(" as member ", loaded_.config.member_id(), " of ", group)));
   return absl::OkStatus();
 }
@@ -214,6 +231,17 @@ void AggregatorService::ShareLocalWindows() {
                       });
 }
 
+bool AggregatorService::SaveIfDue() {
+  if (store_ == nullptr) return true;  // nothing is ever saved: results as they are
+  const int64_t now_ms = clock_->MonotonicMs();
+  if (now_ms - last_save_ms_ < loaded_.config.save_interval_ms()) return !state_.HasChanged();
+  last_save_ms_ = now_ms;
+  // Every due turn, changed or not: commits whose publish failed go again.
+  // A failed save (a full disk) still lets the results go on.
+  SaveChangedNodes();
+  return true;
+}
+
 void AggregatorService::SaveChangedNodes() {
   if (store_ == nullptr) return;
   const std::set<FleetState::NodeKey> changed = state_.TakeChanged();
@@ -223,6 +251,7 @@ void AggregatorService::SaveChangedNodes() {
     state_.MarkChanged(changed);
     return;  // nothing unsaved is ever committed
   }
+  state_.WindowsSaved(changed);
   // Everything in the state is on disk now: commits may say so.
   const uint64_t sent = commits_.Publish(state_, changed, clock_->NowMs());
   if (sent > 0) {
@@ -233,6 +262,8 @@ void AggregatorService::SaveChangedNodes() {
 
 bool AggregatorService::RecomputeDue(int64_t now_ms) {
   if (now_ms - last_recompute_ms_ >= kIdleRecomputeMs) dirty_ = true;
+  // A factory whose results waited for its interval is due.
+  if (factory_schedule_.NextDueMs() <= now_ms) dirty_ = true;
   return dirty_ && now_ms - last_recompute_ms_ >= loaded_.config.publish_min_interval_ms();
 }
 
@@ -243,10 +274,13 @@ void AggregatorService::Recompute() {
   last_results_ =
       results_cache_.Update(state_, state_.TakeChangedFactories(), now_ms, &changed_factories);
   const FleetResults& results = *last_results_;
-  uint64_t published = publisher_.PublishResults(results, changed_factories);
+  // A factory's own results at most once per factory_results_min_interval_ms.
+  factory_schedule_.Changed(changed_factories, clock_->MonotonicMs(), results.computed_at_ms);
+  const std::vector<DueFactory> due_factories = factory_schedule_.TakeDue(clock_->MonotonicMs());
+  uint64_t published = publisher_.PublishResults(results, due_factories);
   // Flat JSON views for Grafana's MQTT data source (not counted in
   // published_total).
-  flat_views_.Publish(state_, results);
+  flat_views_.Publish(results, due_factories);
   if (history_.has_value()) {
     for (const v1::History* history : history_->Record(results, now_ms)) {
       published += publisher_.PublishHistory(*history);

@@ -9,7 +9,9 @@
 // BrokerConnection whose on-connected hook subscribes and re-offers results
 // and commits.
 //
-//   AggregatorService service(loaded, transport.get(), &clock, store.get(), &metrics);
+//   MessageInbox inbox;  // outlives the services: a reload hands it on
+//   transport->SetMessageHandler([&](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
+//   AggregatorService service(loaded, transport.get(), &inbox, &clock, store.get(), &metrics);
 //   absl::Status s = service.Run(ShutdownSignal::Install());
 #ifndef FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
 #define FTEL_AGGREGATOR_AGGREGATOR_SERVICE_H_
@@ -30,6 +32,7 @@
 #include "aggregator/input/input_validator.h"
 #include "aggregator/input/message_inbox.h"
 #include "aggregator/outputs/commit_publisher.h"
+#include "aggregator/outputs/factory_publish_schedule.h"
 #include "aggregator/outputs/flat_view_publisher.h"
 #include "aggregator/outputs/history_recorder.h"
 #include "aggregator/outputs/metrics_exporter.h"
@@ -47,26 +50,30 @@ namespace ftel {
 
 class AggregatorService {
  public:
-  // All pointers are borrowed. The transport must be destroyed (or
-  // disconnected) before the service: its handlers, installed here and in
-  // Run, refer to the service. `store` may be null (state in memory only, no
+  // All pointers are borrowed. `inbox` is where the caller's message
+  // handler on `transport` puts what arrives; both outlive the service,
+  // which after a reload leaves the connection up and the inbox's unread
+  // messages to the next one. `store` may be null (state in memory only, no
   // history); when given, it has been loaded into `state()` already.
   // `metrics`, when given, is updated after every turn of the loop.
   AggregatorService(const LoadedAggregatorConfig& loaded, MqttTransport* transport,
-                    const Clock* clock, StateStore* store = nullptr,
+                    MessageInbox* inbox, const Clock* clock, StateStore* store = nullptr,
                     AggregatorMetrics* metrics = nullptr);
 
   // The fleet state, for loading it from the store before Run.
   FleetState& state() { return state_; }
 
-  // Loads the history, then connects (retrying), subscribes and processes
-  // until `stop` is requested; then stops taking messages, applies and
-  // saves what was taken, and returns. An error means it could not start.
+  // Loads the history, then connects (retrying) or takes the connection
+  // over, subscribes and processes until `stop` is requested; then applies
+  // and saves what was taken, disconnects, applies and saves what arrived
+  // meanwhile, and returns. An error means it could not start.
   absl::Status Run(ShutdownSignal& stop);
 
   // On SIGHUP Run asks `ready`: true (a new config was read and checked)
   // makes Run stop as for a shutdown, saving everything taken, and return
-  // with reload_requested() true; false keeps it running.
+  // with reload_requested() true, still connected: the next service takes
+  // the connection and what is left in the inbox over. False keeps it
+  // running.
   void SetReloadCheck(std::function<bool()> ready) { reload_ready_ = std::move(ready); }
   bool reload_requested() const { return reload_requested_; }
   // A reloaded service goes on counting where the previous one stopped.
@@ -94,6 +101,11 @@ class AggregatorService {
   // Saved before anything derived from it is published; then the commits
   // of what was saved go out.
   void SaveChangedNodes();
+  // SaveChangedNodes once save_interval_ms has passed since the last one.
+  // Returns whether results may be computed now: a save was due (even one
+  // that failed: a broken disk must not freeze the results) or nothing
+  // changed since the last.
+  bool SaveIfDue();
   bool RecomputeDue(int64_t now_ms);
   // A consistent view for the metrics exporter (processing thread only).
   MetricsSnapshot Snapshot() const;
@@ -106,10 +118,11 @@ class AggregatorService {
   const TopicScheme topics_;
 
   // The data path, in order.
-  MessageInbox inbox_;
+  MessageInbox* const inbox_;
   const InputValidator validator_;
   FleetState state_;
   ResultsCache results_cache_;
+  FactoryPublishSchedule factory_schedule_;
   ResultPublisher publisher_;
   FlatViewPublisher flat_views_;
   CommitPublisher commits_;
@@ -122,6 +135,7 @@ class AggregatorService {
   bool dirty_ = false;
   // Monotonic ms: a step of the wall clock must not stall the loop's timers.
   int64_t last_recompute_ms_ = 0;
+  int64_t last_save_ms_ = 0;
   double processing_lag_s_ = 0;
   RecomputeLog recompute_log_;
   // For the metrics and the health endpoint.

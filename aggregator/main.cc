@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "aggregator/aggregator_config.h"
 #include "aggregator/aggregator_service.h"
 #include "aggregator/config_reload.h"
+#include "aggregator/input/message_inbox.h"
 #include "aggregator/outputs/http_endpoint.h"
 #include "aggregator/outputs/metrics_exporter.h"
 #include "aggregator/state/state_store.h"
@@ -63,15 +65,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   ftel::ApplyAggregatorLogLevel(*loaded);
+  // Declared before the transport, whose thread uses them until it goes.
+  ftel::SystemClock clock;
+  // One inbox for every service: a reload keeps the connection, and what
+  // arrives while it swaps the services waits here for the next one.
+  ftel::MessageInbox inbox;
   std::unique_ptr<ftel::MqttTransport> transport = ftel::NewPahoMqttTransport(
       loaded->config.broker().uri(), loaded->config.broker().client_id());
+  transport->SetMessageHandler(
+      [&](ftel::MqttMessage message) { inbox.Push(std::move(message), clock.NowMs()); });
   absl::StatusOr<std::unique_ptr<ftel::StateStore>> store =
       ftel::StateStore::Open(loaded->config.state_file());
   if (!store.ok()) {
     std::fprintf(stderr, "ftel-aggregator: %s\n", std::string(store.status().message()).c_str());
     return 1;
   }
-  ftel::SystemClock clock;
   ftel::AggregatorMetrics metrics;
   CurrentService current;
   ftel::HttpEndpoint http;
@@ -99,12 +107,12 @@ int main(int argc, char** argv) {
   }
   // One service per config: a reload (SIGHUP) stops the running one, which
   // saves everything it took, and starts one with the new config from the
-  // saved state. The broker queues reports meanwhile (a persistent session).
+  // saved state, on the same connection and inbox.
   absl::Status result;
   ftel::AggregatorStats stats;
   for (bool first = true;; first = false) {
-    auto service = std::make_unique<ftel::AggregatorService>(*loaded, transport.get(), &clock,
-                                                             store->get(), &metrics);
+    auto service = std::make_unique<ftel::AggregatorService>(*loaded, transport.get(), &inbox,
+                                                             &clock, store->get(), &metrics);
     absl::StatusOr<size_t> restored = (*store)->Load(&service->state());
     if (!restored.ok()) {
       std::fprintf(stderr, "ftel-aggregator: %s\n",
@@ -145,7 +153,7 @@ int main(int argc, char** argv) {
     current.Set(nullptr);
     stats = service->stats();
     if (!result.ok() || !service->reload_requested()) break;
-    service.reset();  // disconnected by Run: no handler of it is called
+    service.reset();  // settled by Run: no callback of it runs later
     loaded = *std::move(next);
     ftel::ApplyAggregatorLogLevel(*loaded);
   }

@@ -1,16 +1,22 @@
 // Aggregator scaling: CPU time per report (decode, validate, de-duplicate,
-// apply) and resident memory with 10 to 100,000 factories; the time of one
-// full recompute of every result (what a start costs), and of the
-// incremental recompute the service runs after 1,000 factories reported. The
-// per-report cost should stay flat.
+// apply) and resident memory with 10 to 100,000 factories (43,715: the MIIT
+// pyramid); the time of one full recompute of every result (what a start
+// costs), of the incremental recompute the service runs after 1,000
+// factories reported, and of one after nothing changed; the state file's
+// size and the time a start takes to load it. The per-report cost should
+// stay flat.
 //
 //   ftel_bench_aggregator_scaling [max_factories]
+#include <malloc.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +25,9 @@
 #include "aggregator/engine/penetration_engine.h"
 #include "aggregator/input/input_validator.h"
 #include "aggregator/state/fleet_state.h"
+#include "aggregator/state/state_store.h"
 #include "bench/synthetic/typical_report.h"
+#include "tests/support/temp_dir.h"
 
 namespace ftel {
 namespace {
@@ -50,12 +58,18 @@ struct Row {
   double us_per_report;
   double recompute_ms;
   double incremental_ms;
+  double unchanged_ms;
   int64_t rss_mib;
+  double file_bytes_per_factory;
+  double load_s;
 };
 
 Row Measure(const ScenarioCatalogue& catalogue, int factories) {
   const InputValidator validator("ftel", &catalogue, ValidationLimits{262144, 300000});
   FleetState state(3600000);
+  // What the previous, larger-or-smaller fleet freed goes back to the system
+  // first, so that each row's memory is its own.
+  malloc_trim(0);
   const int64_t rss_before = RssKib();
   const v1::Report base = TypicalReport(catalogue, "f0", 1, kNow - 60000);
   v1::Report report = base;
@@ -111,8 +125,46 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
   auto updated = cache.Update(state, state.TakeChangedFactories(), kNow, &rebuilt);
   const double incremental_s = CpuSeconds() - incremental_start;
   if (static_cast<int>(rebuilt.size()) != changed) std::abort();
-  return Row{factories, cpu / measured * 1e6, recompute_s * 1e3, incremental_s * 1e3,
-             (RssKib() - rss_before) / 1024};
+  // What a recompute costs whatever changed: the snapshot of every factory's
+  // summary (shared, not copied) and the groups' summaries.
+  updated.reset();
+  const double unchanged_start = CpuSeconds();
+  updated = cache.Update(state, {}, kNow, &rebuilt);
+  const double unchanged_s = CpuSeconds() - unchanged_start;
+  if (!rebuilt.empty()) std::abort();
+  const int64_t rss_mib = (RssKib() - rss_before) / 1024;
+
+  // The state file a start loads: every node saved (as the service saves a
+  // batch), then loaded into an empty state, timed by the wall clock as a
+  // start waits for it.
+  TempDir dir;
+  const std::string path = dir.path() + "/aggregator.db";
+  std::set<FleetState::NodeKey> all;
+  for (const auto& [key, node] : state.nodes()) all.insert(key);
+  {
+    auto store = StateStore::Open(path);
+    if (!store.ok() || !(*store)->Save(state, all).ok()) std::abort();
+  }
+  struct stat file;
+  if (stat(path.c_str(), &file) != 0) std::abort();
+  const auto load_start = std::chrono::steady_clock::now();
+  FleetState loaded(3600000);
+  {
+    auto store = StateStore::Open(path);
+    if (!store.ok()) std::abort();
+    auto count = (*store)->Load(&loaded);
+    if (!count.ok() || *count != all.size()) std::abort();
+  }
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  return Row{factories,
+             cpu / measured * 1e6,
+             recompute_s * 1e3,
+             incremental_s * 1e3,
+             unchanged_s * 1e3,
+             rss_mib,
+             static_cast<double>(file.st_size) / factories,
+             load_s};
 }
 
 }  // namespace
@@ -126,13 +178,15 @@ int main(int argc, char** argv) {
   }
   auto catalogue = ftel::ScenarioCatalogue::Load(FTEL_SOURCE_DIR "/config/scenario-catalogue.tsv");
   if (!catalogue.ok()) return 1;
-  std::printf("%-10s %16s %20s %24s %10s\n", "factories", "cpu us/report", "full recompute ms",
-              "after 1,000 reports ms", "state MiB");
-  for (int factories : {10, 1000, 10000, 100000}) {
+  std::printf("%-10s %14s %18s %23s %19s %10s %16s %13s\n", "factories", "cpu us/report",
+              "full recompute ms", "after 1,000 reports ms", "nothing changed ms", "state MiB",
+              "file B/factory", "load file s");
+  for (int factories : {10, 1000, 10000, 43715, 100000}) {
     if (factories > max_factories) break;
     const ftel::Row row = ftel::Measure(*catalogue, factories);
-    std::printf("%-10d %16.2f %20.1f %24.1f %10lld\n", row.factories, row.us_per_report,
-                row.recompute_ms, row.incremental_ms, static_cast<long long>(row.rss_mib));
+    std::printf("%-10d %14.2f %18.1f %23.1f %19.2f %10lld %16.0f %13.2f\n", row.factories,
+                row.us_per_report, row.recompute_ms, row.incremental_ms, row.unchanged_ms,
+                static_cast<long long>(row.rss_mib), row.file_bytes_per_factory, row.load_s);
     std::fflush(stdout);
   }
   return 0;

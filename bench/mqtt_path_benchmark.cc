@@ -158,7 +158,9 @@ void IngestComparison(const std::string& uri, int n) {
   loaded.config.set_publish_min_interval_ms(10);
   auto agg_transport = NewPahoMqttTransport(uri, "bench-aggregator");
   SystemClock clock;
-  AggregatorService service(loaded, agg_transport.get(), &clock);
+  MessageInbox inbox;
+  agg_transport->SetMessageHandler([&](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
+  AggregatorService service(loaded, agg_transport.get(), &inbox, &clock);
   ShutdownSignal stop;
   std::thread run([&] { (void)service.Run(stop); });
 

@@ -9,6 +9,8 @@
 #
 #   bench/pyramid_run.sh                               # 43,715 factories, 10 s, 300 s
 #   FACTORIES=5000 DURATION_S=60 bench/pyramid_run.sh  # a shorter one
+#   FACTORY_RESULTS_MS=0 bench/pyramid_run.sh          # every factory every recompute
+#   SAVE_INTERVAL_MS=0 bench/pyramid_run.sh            # save and commit after every batch
 #   bench/pyramid_run.sh --nodes-per-factory 2         # extra ftel-loadgen flags
 #   FTEL_KEEP_RUN=1 bench/pyramid_run.sh               # keep the logs and samples
 set -euo pipefail
@@ -18,6 +20,13 @@ build=${FTEL_BUILD_DIR:-$root/build/bench}
 factories=${FACTORIES:-43715}
 interval_ms=${INTERVAL_MS:-10000}
 duration_s=${DURATION_S:-300}
+# Each factory's own results at most every 30 s (the groups' and the fleet's
+# every recompute); FACTORY_RESULTS_MS=0 publishes every factory on every
+# recompute, the aggregator's default.
+factory_results_ms=${FACTORY_RESULTS_MS:-30000}
+# The state saved and the commits sent at most every 30 s; SAVE_INTERVAL_MS=0
+# saves after every batch, the aggregator's default.
+save_interval_ms=${SAVE_INTERVAL_MS:-30000}
 for bin in "$build/ftel-aggregator" "$build/ftel-loadgen"; do
   [[ -x "$bin" ]] || { echo "pyramid_run: $bin missing: build the bench preset first" >&2; exit 1; }
 done
@@ -51,7 +60,11 @@ broker: {uri: 'tcp://127.0.0.1:$port', client_id: pyramid-aggregator}
 catalogue_path: $root/config/scenario-catalogue.tsv
 state_file: $run/aggregator.db
 http_listen: 127.0.0.1:$http_port
+factory_results_min_interval_ms: $factory_results_ms
+save_interval_ms: $save_interval_ms
 CONF
+echo "pyramid_run: factory_results_min_interval_ms $factory_results_ms," \
+  "save_interval_ms $save_interval_ms" >&2
 "$build/ftel-aggregator" --config "$run/aggregator.yaml" >"$run/aggregator.log" 2>&1 &
 aggregator_pid=$!
 pids+=("$aggregator_pid")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes config/compose/*.yaml, the configs docker/compose.yaml mounts: the
 # demo configs of config/demo/ with the containers' host names (broker,
-# plant-sim), the images' paths (/usr/share/ftel, /var/lib/ftel) and the
-# aggregator's metrics on every interface of its container. With --check it
+# plant-sim), the images' state paths (/var/lib/ftel), the programs' built-in
+# scenario catalogue and the aggregator's metrics on every interface of its
+# container. With --check it
 # writes nothing and fails when the committed files differ (a ctest test).
 #
 #   docker/make-compose-configs.sh [--check]
@@ -19,7 +20,7 @@ for demo in "$root"/config/demo/*.yaml; do
     sed -e 's|tcp://127\.0\.0\.1:1883|tcp://broker:1883|' \
         -e 's|^\( *\)host: 127\.0\.0\.1|\1host: plant-sim|' \
         -e 's|http://127\.0\.0\.1:9102/|http://plant-sim:9102/|' \
-        -e 's|^catalogue_path: .*|catalogue_path: /usr/share/ftel/scenario-catalogue.tsv|' \
+        -e '/^catalogue_path: /d' \
         -e 's|^spool: {dir: [^,}]*|spool: {dir: /var/lib/ftel/spool|' \
         -e 's|^state_file: .*|state_file: /var/lib/ftel/aggregator.db|' \
         -e 's|^http_listen: .*|http_listen: 0.0.0.0:9464|' \

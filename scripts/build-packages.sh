@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds ftel's Debian packages (ftel-agent, ftelctl, and ftel-aggregator on
-# amd64) with debhelper from the build trees of the test command's presets:
+# Builds ftel's Debian packages (ftel-agent, ftel-aggregator, ftelctl) with
+# debhelper from the build trees of the test command's presets:
 # amd64 from build/native, arm64 from build/aarch64, armhf from build/armhf
 # (cross-compiled against the sysroots of toolchains/make-sysroot.sh). Only
 # the programs are built; a tree the test command built already is reused.
@@ -41,9 +41,7 @@ preset_of() {
   esac
 }
 
-programs_of() {
-  if [[ "$1" == amd64 ]]; then echo ftel-agent ftelctl ftel-aggregator; else echo ftel-agent ftelctl; fi
-}
+programs=(ftel-agent ftelctl ftel-aggregator)
 
 # The package version: the CMake project version, which must also be the
 # version of debian/changelog's latest entry, and the suffix.
@@ -115,7 +113,6 @@ target_root() {
 build_arch() {
   local arch=$1 version=$2 preset target=""
   preset=$(preset_of "$arch")
-  read -r -a programs <<<"$(programs_of "$arch")"
   echo "build-packages: $arch from build/$preset, version $version" >&2
   build_programs "$preset" "${programs[@]}"
   if [[ "$arch" != "$(dpkg-architecture -qDEB_BUILD_ARCH)" ]]; then

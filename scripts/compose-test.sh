@@ -47,8 +47,26 @@ container_of() {
   podman ps --filter "label=com.docker.compose.project=$project" \
     --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -1
 }
+# What the aggregator was doing when an assertion failed: its /healthz and,
+# per thread, the kernel's view (name, state, the syscall it waits in).
+aggregator_state() {
+  local container pid task
+  container=$(container_of aggregator 2>/dev/null) || return 0
+  [[ -n "$container" ]] || return 0
+  echo "compose-test: the aggregator's /healthz:" >&2
+  curl -sS -m 5 "http://127.0.0.1:$FTEL_METRICS_PORT/healthz" >&2 || true
+  echo >&2
+  pid=$(podman inspect -f '{{.State.Pid}}' "$container" 2>/dev/null) || return 0
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] || return 0
+  for task in /proc/"$pid"/task/*; do
+    echo "compose-test: aggregator thread $(cat "$task/comm" 2>/dev/null):" \
+      "$(awk '{print $3}' "$task/stat" 2>/dev/null) wchan=$(cat "$task/wchan" 2>/dev/null)" \
+      "syscall=$(cut -d' ' -f1 "$task/syscall" 2>/dev/null)" >&2
+  done
+}
 fail() {
   echo "compose-test: FAILED: $*" >&2
+  aggregator_state
   echo "compose-test: the containers' logs are in $logs/compose.log" >&2
   exit 1
 }
@@ -102,9 +120,15 @@ for service in aggregator agent-suzhou agent-foshan agent-tangshan; do
 done
 echo "compose-test: aggregator and agents healthy, none running as root" >&2
 
-curl -fsS "http://127.0.0.1:$FTEL_METRICS_PORT/metrics" | grep -q 'ftel_factory_online{factory="suzhou-electronics"} 1' ||
+# Each page is read whole before it is searched: `curl | grep -q` fails
+# under pipefail when grep stops reading at its first match.
+metrics=$(curl -fsS "http://127.0.0.1:$FTEL_METRICS_PORT/metrics") ||
+  fail "the aggregator's /metrics on 127.0.0.1:$FTEL_METRICS_PORT does not answer"
+grep -q 'ftel_factory_online{factory="suzhou-electronics"} 1' <<<"$metrics" ||
   fail "the aggregator's /metrics on 127.0.0.1:$FTEL_METRICS_PORT lacks an online suzhou-electronics"
-curl -fsS "http://127.0.0.1:$FTEL_DASHBOARD_PORT/" | grep -qi '<html' ||
+page=$(curl -fsS "http://127.0.0.1:$FTEL_DASHBOARD_PORT/") ||
+  fail "the broker does not answer for the dashboard on 127.0.0.1:$FTEL_DASHBOARD_PORT"
+grep -qi '<html' <<<"$page" ||
   fail "the broker does not serve the dashboard on 127.0.0.1:$FTEL_DASHBOARD_PORT"
 echo "compose-test: /metrics and the dashboard page answer on loopback" >&2
 

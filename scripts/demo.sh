@@ -46,8 +46,8 @@ trap 'exit 130' INT TERM
 
 mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 # The delivery settings docs/operations.md recommends (persistence, autosave,
-# queue limit), on loopback and without logins.
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 10\nmax_queued_messages 100000\n' \
+# queue limit, TCP_NODELAY), on loopback and without logins.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 10\nmax_queued_messages 100000\nset_tcp_nodelay true\n' \
   "$port" "$run" >"$run/mosquitto.conf"
 # The web dashboard (docs/dashboard.md): built from dashboard/ with npm, served by a
 # WebSockets listener's http_dir. mosquitto 2.0.11 binds a WebSockets listener to

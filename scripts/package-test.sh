@@ -4,13 +4,14 @@
 #  - builds them for amd64, arm64 and armhf (scripts/build-packages.sh), and
 #    the amd64 ones again with a higher version, for the upgrade;
 #  - runs lintian on every package and fails on an error;
-#  - installs the amd64 packages with apt in a fresh Debian 12 root made with
-#    mmdebstrap, and checks there the programs, the packaged configs, the
+#  - installs ftel-agent alone with apt in a fresh Debian 12 root made with
+#    mmdebstrap and runs it; then all three, and checks there the programs, the packaged configs, the
 #    units (systemd-analyze verify, and security: exposure 2.0 or less), an
 #    upgrade that keeps a changed /etc/ftel/agent.yaml, remove and purge
 #    (scripts/lib/package-test-root.sh);
 #  - unpacks the arm64 and armhf packages into a copy of their sysroots and
-#    runs ftel-agent --version and ftelctl validate-config under qemu-user;
+#    runs ftel-agent and ftel-aggregator --version and ftelctl
+#    validate-config on their configs under qemu-user;
 #  - prints a summary: packages and sizes, lintian, exposure levels, time.
 # Needs root (mmdebstrap's root mode, chroot). The base root is cached in
 # build/package-test/ (delete it to refresh it). Exits non-zero on a failure.
@@ -100,20 +101,23 @@ qemu_of() {
   case "$1" in arm64) echo qemu-aarch64 ;; armhf) echo qemu-arm ;; esac
 }
 
-# The agent's and ftelctl's packages unpacked over a copy of the sysroot
-# (hard links where the file system allows), run with it as their root.
+# The three packages unpacked over a copy of the sysroot (hard links where
+# the file system allows), run with it as their root.
 qemu_test() {
   local arch=$1 qemu copy printed package
   qemu=$(qemu_of "$arch")
   copy=$work/root-$arch
   rm -rf "$copy"
   cp -al "$(realpath ".sysroots/$arch")" "$copy" 2>/dev/null || cp -a "$(realpath ".sysroots/$arch")" "$copy"
-  for package in ftel-agent ftelctl; do dpkg-deb -x "$out/${package}_${version}_$arch.deb" "$copy"; done
-  printed=$("$qemu" -L "$copy" "$copy/usr/bin/ftel-agent" --version) || fail "$arch: ftel-agent --version"
-  [[ "$printed" == "ftel-agent $version" ]] || fail "$arch: ftel-agent --version printed '$printed'"
-  "$qemu" -L "$copy" "$copy/usr/bin/ftelctl" validate-config /etc/ftel/agent.yaml >&2 \
-    || fail "$arch: ftelctl validate-config /etc/ftel/agent.yaml"
-  echo "package-test: $arch under $qemu: $printed, the packaged /etc/ftel/agent.yaml is valid" >&2
+  for package in ftel-agent ftel-aggregator ftelctl; do dpkg-deb -x "$out/${package}_${version}_$arch.deb" "$copy"; done
+  for program in ftel-agent ftel-aggregator; do
+    printed=$("$qemu" -L "$copy" "$copy/usr/bin/$program" --version) || fail "$arch: $program --version"
+    [[ "$printed" == "$program $version" ]] || fail "$arch: $program --version printed '$printed'"
+    "$qemu" -L "$copy" "$copy/usr/bin/ftelctl" validate-config "/etc/ftel/${program#ftel-}.yaml" >&2 \
+      || fail "$arch: ftelctl validate-config /etc/ftel/${program#ftel-}.yaml"
+  done
+  echo "package-test: $arch under $qemu: ftel-agent and ftel-aggregator $version," \
+    "the packaged /etc/ftel/agent.yaml and aggregator.yaml are valid" >&2
   echo "qemu $arch ok" >>"$results"
   rm -rf "$copy"
 }
@@ -128,7 +132,8 @@ summary() {
   exposures=$(awk '$1 == "exposure" { printf "%s%s.service %s", sep, $2, $3; sep = ", " }' "$results")
   echo "  lintian: $lintian"
   echo "  systemd-analyze security --offline=yes: $exposures (2.0 or less is OK)"
-  echo "  amd64 in Debian 12: installed with apt, upgraded keeping a changed conffile, removed, purged clean"
+  echo "  amd64 in Debian 12: ftel-agent installed alone and run, then all three installed with apt," \
+    "upgraded keeping a changed conffile, removed, purged clean"
   if grep -q '^qemu ' "$results"; then
     echo "  under qemu-user: $(awk '$1 == "qemu" { printf "%s%s", sep, $2; sep = ", " }' "$results")"
   fi

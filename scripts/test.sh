@@ -6,7 +6,7 @@
 #    for FTEL_FUZZ_SECONDS (60 s by default);
 #  - containers: the images of docker/Dockerfile and the compose demo, built
 #    and run with podman (scripts/compose-test.sh);
-#  - aarch64 and armhf: cross-built agent, ftelctl and their tests, run under
+#  - aarch64 and armhf: cross-built agent, aggregator, ftelctl and their tests, run under
 #    qemu-user with a Debian bookworm sysroot, against the host's mosquitto;
 #  - packages: the Debian packages made from those build trees, linted,
 #    installed, upgraded and purged in a fresh Debian 12 root, and the ARM

@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 sysroot=${2:-$root/.sysroots/$arch}
 case "$arch" in arm64|armhf) ;; *) echo "make-sysroot: unknown arch '$arch'" >&2; exit 2 ;; esac
 
-packages=libc6-dev,libstdc++-12-dev,libprotobuf-dev,libabsl-dev,libpaho-mqtt-dev,libpaho-mqttpp-dev,libyaml-cpp-dev,libssl-dev,libcurl4-openssl-dev,libmodbus-dev,libgtest-dev,libgmock-dev
+packages=libc6-dev,libstdc++-12-dev,libprotobuf-dev,libabsl-dev,libpaho-mqtt-dev,libpaho-mqttpp-dev,libyaml-cpp-dev,libssl-dev,libcurl4-openssl-dev,libmodbus-dev,libgtest-dev,libgmock-dev,libsqlite3-dev,prometheus-cpp-dev
 stamp="$sysroot/.ftel-packages"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$packages" ]]; then
   exit 0

@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "aggregator/kpi/production_kpis.h"
 #include "aggregator/kpi/rate_math.h"
@@ -27,64 +31,11 @@ struct Coverage {
   std::string unknown_reason;
 };
 
-// Built catalogue scenarios of a factory (or of one link in it): declared,
-// observed, and those whose evidence was known.
-struct LinkCounts {
-  double built = 0;
-  double declared = 0;
-  double observed = 0;
-  double known = 0;
-};
-
-// One factory's counts, merged over its nodes, before any ratio is taken.
-// Inventory summed over nodes and factories in 64 bits: the message's 32-bit
-// counts would wrap over a large fleet.
-struct InventoryTotals {
-  uint64_t terminals = 0;
-  uint64_t ai_capable_terminals = 0;
-  uint64_t key_equipment = 0;
-  uint64_t ai_enabled_key_equipment = 0;
-  uint64_t industrial_software = 0;
-  uint64_t vertical_models = 0;
-  uint64_t industrial_agents = 0;
-
-  void Add(const v1::InventoryCounts& from) {
-    terminals += from.terminals();
-    ai_capable_terminals += from.ai_capable_terminals();
-    key_equipment += from.key_equipment();
-    ai_enabled_key_equipment += from.ai_enabled_key_equipment();
-    industrial_software += from.industrial_software();
-    vertical_models += from.vertical_models();
-    industrial_agents += from.industrial_agents();
-  }
-  void Add(const InventoryTotals& from) {
-    terminals += from.terminals;
-    ai_capable_terminals += from.ai_capable_terminals;
-    key_equipment += from.key_equipment;
-    ai_enabled_key_equipment += from.ai_enabled_key_equipment;
-    industrial_software += from.industrial_software;
-    vertical_models += from.vertical_models;
-    industrial_agents += from.industrial_agents;
-  }
-};
-
-// A 32-bit count of the published messages; saturates instead of wrapping.
-uint32_t Count32(uint64_t count) {
-  return static_cast<uint32_t>(std::min<uint64_t>(count, UINT32_MAX));
+// A factory is stale when no window of it ended within `stale_after_ms` of
+// `now_ms`, or it never reported.
+bool IsStale(int64_t last_window_end_ms, int64_t now_ms, int64_t stale_after_ms) {
+  return last_window_end_ms == 0 || now_ms - last_window_end_ms > stale_after_ms;
 }
-
-struct FactoryFacts {
-  v1::FactorySummary summary;
-  double built = 0;
-  double declared = 0;
-  double observed = 0;
-  double known = 0;
-  std::map<std::string, LinkCounts> links;
-  InventoryTotals inventory;
-  ElementTotals totals;
-  double covered_ms = 0;
-  double span_ms = 0;
-};
 
 // Time covered by a node's windows in the horizon, and the time from the
 // first of them to its newest window's end: the share of the time its agent
@@ -98,14 +49,6 @@ void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
   }
   *span_ms += static_cast<double>(node.latest.window_end_ms() - first_start);
 }
-
-}  // namespace
-
-// One factory's counts and summary from its nodes (they are adjacent in the
-// state's map, which is ordered by factory id).
-struct ResultsCache::Facts : FactoryFacts {};
-
-namespace {
 
 void AddScenario(const std::string& id, bool custom, const Coverage& c,
                  v1::FactorySummary* summary) {
@@ -123,12 +66,17 @@ void AddScenario(const std::string& id, bool custom, const Coverage& c,
   if (!c.known) s->set_unknown_reason(c.unknown_reason);
 }
 
-FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_id) {
+// One factory's counts and summary from its nodes (they are adjacent in the
+// state's map, which is ordered by factory id); the summary's staleness as
+// of `now_ms`.
+FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_id, int64_t now_ms,
+                            int64_t stale_after_ms) {
   FactoryFacts facts;
   // Scenario coverage merged over the nodes of the factory, by scenario id.
   std::map<std::string, Coverage> catalogue_coverage;
   std::map<std::string, Coverage> custom_coverage;
-  v1::FactorySummary& summary = facts.summary;
+  auto summary_owner = std::make_shared<v1::FactorySummary>();
+  v1::FactorySummary& summary = *summary_owner;
   summary.set_factory_id(factory_id);
   for (auto it = state.nodes().lower_bound({factory_id, ""});
        it != state.nodes().end() && it->first.first == factory_id; ++it) {
@@ -175,10 +123,10 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
   for (const auto& [id, c] : catalogue_coverage) {
     AddScenario(id, false, c, &summary);
     if (!c.built) continue;
-    facts.built += 1;
-    facts.declared += c.declared;
-    facts.observed += c.observed;
-    facts.known += c.known;
+    facts.scenarios.built += 1;
+    facts.scenarios.declared += c.declared;
+    facts.scenarios.observed += c.observed;
+    facts.scenarios.known += c.known;
     LinkCounts& link = facts.links[c.link];
     link.built += 1;
     link.declared += c.declared;
@@ -192,11 +140,11 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     summary.set_custom_ai_observed(summary.custom_ai_observed() + c.observed);
   }
   summary.set_online(summary.nodes_online() > 0);
-  *summary.mutable_declared() = MakeRatio(facts.declared, facts.built);
+  *summary.mutable_declared() = MakeRatio(facts.scenarios.declared, facts.scenarios.built);
   // Observed over the scenarios whose evidence was known: an unknown one
   // is neither observed nor not, and evidence_coverage says how many.
-  *summary.mutable_observed() = MakeRatio(facts.observed, facts.known);
-  *summary.mutable_evidence_coverage() = MakeRatio(facts.known, facts.built);
+  *summary.mutable_observed() = MakeRatio(facts.scenarios.observed, facts.scenarios.known);
+  *summary.mutable_evidence_coverage() = MakeRatio(facts.scenarios.known, facts.scenarios.built);
   const InventoryTotals& inv = facts.inventory;
   *summary.mutable_terminals() =
       MakeRatio(static_cast<double>(inv.ai_capable_terminals), static_cast<double>(inv.terminals));
@@ -207,157 +155,102 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
   summary.set_industrial_software(Count32(inv.industrial_software));
   *summary.mutable_production() = facts.totals.ToKpis();
   *summary.mutable_completeness() = MakeRatio(facts.covered_ms, facts.span_ms);
+  summary.set_stale(IsStale(summary.last_window_end_ms(), now_ms, stale_after_ms));
+  facts.summary = std::move(summary_owner);
   return facts;
-}
-
-bool IsStale(const v1::FactorySummary& summary, int64_t now_ms, int64_t stale_after_ms) {
-  return summary.last_window_end_ms() == 0 ||
-         now_ms - summary.last_window_end_ms() > stale_after_ms;
-}
-
-v1::GroupSummary SummarizeGroup(const std::string& kind, const std::string& key,
-                                const std::vector<const FactoryFacts*>& members) {
-  v1::GroupSummary group;
-  group.set_kind(kind);
-  group.set_key(key);
-  RatePairs declared;
-  RatePairs observed;
-  RatePairs declared_fresh;
-  RatePairs observed_fresh;
-  InventoryTotals inventory;
-  ElementTotals totals;
-  double received = 0;
-  double expected = 0;
-  double known = 0;
-  double built = 0;
-  for (const FactoryFacts* facts : members) {
-    known += facts->known;
-    built += facts->built;
-    received += facts->covered_ms;
-    expected += facts->span_ms;
-    group.set_agent_dropped(group.agent_dropped() + facts->summary.agent_dropped());
-    group.set_factories(group.factories() + 1);
-    if (facts->summary.online()) group.set_factories_online(group.factories_online() + 1);
-    declared.emplace_back(facts->declared, facts->built);
-    observed.emplace_back(facts->observed, facts->known);
-    if (facts->summary.stale()) {
-      group.set_factories_stale(group.factories_stale() + 1);
-    } else {
-      declared_fresh.emplace_back(facts->declared, facts->built);
-      observed_fresh.emplace_back(facts->observed, facts->known);
-    }
-    inventory.Add(facts->inventory);
-    totals.Add(facts->totals);
-  }
-  *group.mutable_declared() = PenetrationOf(declared);
-  *group.mutable_observed() = PenetrationOf(observed);
-  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
-  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
-  *group.mutable_terminals() = MakeRatio(static_cast<double>(inventory.ai_capable_terminals),
-                                         static_cast<double>(inventory.terminals));
-  *group.mutable_key_equipment() =
-      MakeRatio(static_cast<double>(inventory.ai_enabled_key_equipment),
-                static_cast<double>(inventory.key_equipment));
-  group.set_vertical_models(Count32(inventory.vertical_models));
-  group.set_industrial_agents(Count32(inventory.industrial_agents));
-  group.set_industrial_software(Count32(inventory.industrial_software));
-  *group.mutable_production() = totals.ToKpis();
-  *group.mutable_completeness() = MakeRatio(received, expected);
-  *group.mutable_evidence_coverage() = MakeRatio(known, built);
-  return group;
-}
-
-template <typename FactsMap>
-v1::GroupSummary SummarizeLink(const CatalogueLink& link, const FactsMap& factories) {
-  v1::GroupSummary group;
-  group.set_kind("link");
-  group.set_key(link.id);
-  group.set_name(link.name_en);
-  RatePairs declared;
-  RatePairs observed;
-  RatePairs declared_fresh;
-  RatePairs observed_fresh;
-  double known = 0;
-  double built = 0;
-  for (const auto& [id, facts] : factories) {
-    auto it = facts.links.find(link.id);
-    if (it == facts.links.end() || it->second.built == 0) continue;
-    group.set_factories(group.factories() + 1);
-    if (facts.summary.online()) group.set_factories_online(group.factories_online() + 1);
-    declared.emplace_back(it->second.declared, it->second.built);
-    observed.emplace_back(it->second.observed, it->second.known);
-    known += it->second.known;
-    built += it->second.built;
-    if (facts.summary.stale()) {
-      group.set_factories_stale(group.factories_stale() + 1);
-    } else {
-      declared_fresh.emplace_back(it->second.declared, it->second.built);
-      observed_fresh.emplace_back(it->second.observed, it->second.known);
-    }
-  }
-  *group.mutable_evidence_coverage() = MakeRatio(known, built);
-  *group.mutable_declared() = PenetrationOf(declared);
-  *group.mutable_observed() = PenetrationOf(observed);
-  *group.mutable_declared_fresh() = PenetrationOf(declared_fresh);
-  *group.mutable_observed_fresh() = PenetrationOf(observed_fresh);
-  return group;
 }
 
 }  // namespace
 
 ResultsCache::ResultsCache(const ScenarioCatalogue& catalogue, int64_t stale_after_ms)
-    : catalogue_(catalogue), stale_after_ms_(stale_after_ms) {}
+    : stale_after_ms_(stale_after_ms), fleet_("fleet", "all") {
+  links_.reserve(catalogue.links().size());
+  for (const CatalogueLink& link : catalogue.links()) links_.emplace_back(link.id, link.name_en);
+}
 
 ResultsCache::~ResultsCache() = default;
+
+void ResultsCache::Enroll(const std::string& factory_id, FactoryFacts* facts) {
+  const v1::FactorySummary& summary = *facts->summary;
+  facts->totals_slots[0] = fleet_.Add(*facts, "");
+  facts->totals_slots[1] =
+      sectors_
+          .try_emplace(TopicLevelFor(summary.sector()), "sector", TopicLevelFor(summary.sector()))
+          .first->second.Add(*facts, summary.sector());
+  facts->totals_slots[2] =
+      regions_
+          .try_emplace(TopicLevelFor(summary.region()), "region", TopicLevelFor(summary.region()))
+          .first->second.Add(*facts, summary.region());
+  for (LinkTally& link : links_) link.Add(*facts);
+  if (summary.last_window_end_ms() != 0) {
+    (summary.stale() ? stale_by_end_ : fresh_by_end_)
+        .emplace(summary.last_window_end_ms(), factory_id);
+  }
+}
+
+void ResultsCache::Withdraw(const std::string& factory_id, const FactoryFacts& facts) {
+  const v1::FactorySummary& summary = *facts.summary;
+  fleet_.Remove(facts, "", facts.totals_slots[0]);
+  for (auto [groups, name, slot] :
+       {std::tuple{&sectors_, &summary.sector(), facts.totals_slots[1]},
+        std::tuple{&regions_, &summary.region(), facts.totals_slots[2]}}) {
+    auto group = groups->find(TopicLevelFor(*name));
+    if (group == groups->end()) continue;
+    group->second.Remove(facts, *name, slot);
+    if (group->second.empty()) groups->erase(group);
+  }
+  for (LinkTally& link : links_) link.Remove(facts);
+  (summary.stale() ? stale_by_end_ : fresh_by_end_)
+      .erase({summary.last_window_end_ms(), factory_id});
+}
+
+void ResultsCache::FlipStaleness(const std::string& factory_id, std::vector<std::string>* changed) {
+  FactoryFacts& facts = facts_.at(factory_id);
+  Withdraw(factory_id, facts);
+  auto summary = std::make_shared<v1::FactorySummary>(*facts.summary);
+  summary->set_stale(!summary->stale());
+  facts.summary = std::move(summary);
+  Enroll(factory_id, &facts);
+  changed->push_back(factory_id);
+}
 
 std::shared_ptr<const FleetResults> ResultsCache::Update(
     const FleetState& state, const std::set<std::string>& changed_factories, int64_t now_ms,
     std::vector<std::string>* changed_out) {
   std::vector<std::string> changed;
   for (const std::string& factory_id : changed_factories) {
+    auto it = facts_.find(factory_id);
+    if (it != facts_.end()) Withdraw(factory_id, it->second);
     auto first = state.nodes().lower_bound({factory_id, ""});
     if (first == state.nodes().end() || first->first.first != factory_id) {
-      facts_.erase(factory_id);
+      if (it != facts_.end()) facts_.erase(it);
       continue;
     }
-    Facts& facts = facts_[factory_id];
-    static_cast<FactoryFacts&>(facts) = CollectFactory(state, factory_id);
-    facts.summary.set_stale(IsStale(facts.summary, now_ms, stale_after_ms_));
+    if (it == facts_.end()) it = facts_.try_emplace(factory_id).first;
+    it->second = CollectFactory(state, factory_id, now_ms, stale_after_ms_);
+    Enroll(factory_id, &it->second);
     changed.push_back(factory_id);
   }
-  // Staleness moves with the clock alone. A factory rebuilt above has its
-  // current staleness already, so none is listed twice.
-  for (auto& [factory_id, facts] : facts_) {
-    const bool stale = IsStale(facts.summary, now_ms, stale_after_ms_);
-    if (stale == facts.summary.stale()) continue;
-    facts.summary.set_stale(stale);
-    changed.push_back(factory_id);
+  // Staleness moves with the clock alone, either way if the clock steps
+  // back: only the factories at the edge of the indexes are looked at. A
+  // factory rebuilt above has its current staleness already, so none is
+  // listed twice.
+  while (!fresh_by_end_.empty() && IsStale(fresh_by_end_.begin()->first, now_ms, stale_after_ms_)) {
+    FlipStaleness(std::string(fresh_by_end_.begin()->second), &changed);
+  }
+  while (!stale_by_end_.empty() &&
+         !IsStale(stale_by_end_.rbegin()->first, now_ms, stale_after_ms_)) {
+    FlipStaleness(std::string(stale_by_end_.rbegin()->second), &changed);
   }
 
   auto results = std::make_shared<FleetResults>();
-  std::map<std::string, std::vector<const FactoryFacts*>> sectors;
-  std::map<std::string, std::vector<const FactoryFacts*>> regions;
-  std::vector<const FactoryFacts*> all;
-  all.reserve(facts_.size());
   results->factories.reserve(facts_.size());
-  for (const auto& [id, facts] : facts_) {
-    results->factories.push_back(facts.summary);
-    sectors[TopicLevelFor(facts.summary.sector())].push_back(&facts);
-    regions[TopicLevelFor(facts.summary.region())].push_back(&facts);
-    all.push_back(&facts);
-  }
-  for (const CatalogueLink& link : catalogue_.links()) {
-    results->groups.push_back(SummarizeLink(link, facts_));
-  }
-  for (const auto& [key, members] : sectors) {
-    results->groups.push_back(SummarizeGroup("sector", key, members));
-    results->groups.back().set_name(members.front()->summary.sector());
-  }
-  for (const auto& [key, members] : regions) {
-    results->groups.push_back(SummarizeGroup("region", key, members));
-    results->groups.back().set_name(members.front()->summary.region());
-  }
-  results->fleet = SummarizeGroup("fleet", "all", all);
+  for (const auto& [id, facts] : facts_) results->factories.push_back(facts.summary);
+  results->groups.reserve(links_.size() + sectors_.size() + regions_.size());
+  for (const LinkTally& link : links_) results->groups.push_back(link.ToProto());
+  for (const auto& [key, sector] : sectors_) results->groups.push_back(sector.ToProto());
+  for (const auto& [key, region] : regions_) results->groups.push_back(region.ToProto());
+  results->fleet = fleet_.ToProto();
   results->computed_at_ms = now_ms;
   if (changed_out != nullptr) *changed_out = std::move(changed);
   return results;
@@ -369,6 +262,14 @@ FleetResults ComputeResults(const FleetState& state, const ScenarioCatalogue& ca
   for (const auto& [key, node] : state.nodes()) all.insert(key.first);
   ResultsCache cache(catalogue, stale_after_ms);
   return *cache.Update(state, all, now_ms);
+}
+
+const v1::FactorySummary* FindFactory(const FleetResults& results, const std::string& id) {
+  // results.factories is ordered by factory id.
+  auto it = std::lower_bound(
+      results.factories.begin(), results.factories.end(), id,
+      [](const auto& factory, const std::string& key) { return factory->factory_id() < key; });
+  return it != results.factories.end() && (*it)->factory_id() == id ? it->get() : nullptr;
 }
 
 }  // namespace ftel

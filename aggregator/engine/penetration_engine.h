@@ -1,7 +1,9 @@
 // Computes every published result from the fleet state: per factory, per
 // process link, sector and region, and for the whole fleet. Group rates pool
 // counts (sum of numerators / sum of denominators); per-factory rates only
-// feed the distribution and the 20/60/70% marks.
+// feed the distribution and the 20/60/70% marks. A recompute costs what
+// changed: the factories rebuilt, and O(log n) for each in each of its
+// groups (aggregator/engine/group_tally.h).
 //
 //   FleetResults results = ComputeResults(state, catalogue, clock.NowMs());
 #ifndef FTEL_AGGREGATOR_ENGINE_PENETRATION_ENGINE_H_
@@ -13,8 +15,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "aggregator/engine/factory_facts.h"
+#include "aggregator/engine/group_tally.h"
 #include "aggregator/state/fleet_state.h"
 #include "ftel/v1/summary.pb.h"
 #include "libftel/schema/scenario_catalogue.h"
@@ -26,17 +31,22 @@ namespace ftel {
 // so that time alone never makes a result new.
 struct FleetResults {
   int64_t computed_at_ms = 0;
-  // Ordered by factory id.
-  std::vector<v1::FactorySummary> factories;
+  // Ordered by factory id; shared with the cache and the snapshots before
+  // and after, so a snapshot copies no summary.
+  std::vector<std::shared_ptr<const v1::FactorySummary>> factories;
   // Links in catalogue order, then sectors, then regions, each by key.
   std::vector<v1::GroupSummary> groups;
   v1::GroupSummary fleet;
 };
 
+// The summary of factory `id` in `results`, or null.
+const v1::FactorySummary* FindFactory(const FleetResults& results, const std::string& id);
+
 // Keeps every factory's counts between recomputes, so that a recompute
 // rebuilds only the factories whose nodes changed (and flips the staleness of
-// the others as the clock moves on); the groups are then pooled from the kept
-// counts. Gives what ComputeResults gives for the same state.
+// the others as the clock moves on), and keeps each group's tallies, which
+// take the old counts of a changed factory away and add the new ones. Gives
+// what ComputeResults gives for the same state.
 //
 //   ResultsCache cache(catalogue, stale_after_ms);
 //   auto results = cache.Update(state, state.TakeChangedFactories(), now_ms, &changed);
@@ -54,10 +64,25 @@ class ResultsCache {
                                              std::vector<std::string>* changed_out = nullptr);
 
  private:
-  struct Facts;
-  const ScenarioCatalogue& catalogue_;
+  // Adds a factory's facts to its groups and the staleness indexes, or takes
+  // them away (as they were added).
+  void Enroll(const std::string& factory_id, FactoryFacts* facts);
+  void Withdraw(const std::string& factory_id, const FactoryFacts& facts);
+  void FlipStaleness(const std::string& factory_id, std::vector<std::string>* changed);
+
   const int64_t stale_after_ms_;
-  std::map<std::string, Facts> facts_;
+  std::map<std::string, FactoryFacts> facts_;
+  GroupTally fleet_;
+  // By topic level of the sector or region name.
+  std::map<std::string, GroupTally> sectors_;
+  std::map<std::string, GroupTally> regions_;
+  // In catalogue order.
+  std::vector<LinkTally> links_;
+  // Factories that reported, by the end of their newest window: the fresh
+  // ones turn stale from the oldest end, the stale ones fresh again (a clock
+  // stepped back) from the newest.
+  std::set<std::pair<int64_t, std::string>> fresh_by_end_;
+  std::set<std::pair<int64_t, std::string>> stale_by_end_;
 };
 
 // All results from scratch. A factory is stale when no window of it ended

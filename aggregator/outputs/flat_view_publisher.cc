@@ -1,5 +1,6 @@
 #include "aggregator/outputs/flat_view_publisher.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <utility>
@@ -56,7 +57,7 @@ std::string Number(double value) {
 
 }  // namespace
 
-FlatView FlatFactoryView(const v1::FactorySummary& factory, const FleetState& state) {
+FlatView FlatFactoryView(const v1::FactorySummary& factory) {
   FlatView view;
   view["online"] = factory.online() ? 1 : 0;
   view["stale"] = factory.stale() ? 1 : 0;
@@ -76,22 +77,14 @@ FlatView FlatFactoryView(const v1::FactorySummary& factory, const FleetState& st
   view["reports"] = static_cast<double>(factory.reports());
   view["agent_dropped"] = static_cast<double>(factory.agent_dropped());
   if (factory.has_production()) AddProduction(factory.production(), &view);
-  // Catalogue scenarios merged over the factory's nodes, as the engine merges
-  // them: built, declared or observed if any node says so.
-  const auto& nodes = state.nodes();
-  for (auto it = nodes.lower_bound({factory.factory_id(), ""});
-       it != nodes.end() && it->first.first == factory.factory_id(); ++it) {
-    if (!it->second.has_report) continue;
-    for (const v1::ScenarioCoverage& s : it->second.latest.scenarios()) {
-      if (s.has_custom_id()) continue;
-      const std::string prefix = absl::StrCat("scenario.", s.catalogue_id(), ".");
-      double& built = view[prefix + "built"];
-      double& declared = view[prefix + "ai_declared"];
-      double& observed = view[prefix + "ai_observed"];
-      if (s.built()) built = 1;
-      if (s.built() && s.ai_declared()) declared = 1;
-      if (s.built() && s.evidence().inference_count() > 0) observed = 1;
-    }
+  // Catalogue scenarios as the engine merged them over the factory's nodes
+  // (observed over the evidence horizon, not in the newest window only).
+  for (const v1::ScenarioSummary& s : factory.scenarios()) {
+    if (s.custom()) continue;
+    const std::string prefix = absl::StrCat("scenario.", s.id(), ".");
+    view[prefix + "built"] = s.built() ? 1 : 0;
+    view[prefix + "ai_declared"] = s.ai_declared() ? 1 : 0;
+    view[prefix + "ai_observed"] = s.ai_observed() ? 1 : 0;
   }
   return view;
 }
@@ -144,16 +137,36 @@ uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::stri
         LogWarning(absl::StrCat("publish ", topic, ": ", done.message(), "; will retry"));
         absl::MutexLock lock(&mu_);
         published_.erase(topic);
+        offer_all_factories_ = true;
       });
   return 1;
 }
 
-uint64_t FlatViewPublisher::Publish(const FleetState& state, const FleetResults& results) {
+uint64_t FlatViewPublisher::Publish(const FleetResults& results,
+                                    const std::vector<DueFactory>& factories) {
   const std::string base = absl::StrCat(root_, "/v1/flat/");
   uint64_t sent = 0;
-  for (const v1::FactorySummary& factory : results.factories) {
+  auto publish_factory = [&](const v1::FactorySummary& factory) {
     sent += PublishIfChanged(absl::StrCat(base, "factory/", factory.factory_id()),
-                             FlatViewJson(FlatFactoryView(factory, state)));
+                             FlatViewJson(FlatFactoryView(factory)));
+  };
+  bool offer_all = false;
+  {
+    absl::MutexLock lock(&mu_);
+    offer_all = offer_all_factories_;
+    offer_all_factories_ = false;
+  }
+  if (offer_all) {
+    for (const auto& factory : results.factories) publish_factory(*factory);
+    if (!transport_->IsConnected()) {
+      absl::MutexLock lock(&mu_);
+      offer_all_factories_ = true;
+    }
+  } else {
+    for (const DueFactory& due : factories) {
+      const v1::FactorySummary* factory = FindFactory(results, due.id);
+      if (factory != nullptr) publish_factory(*factory);
+    }
   }
   for (const v1::GroupSummary& group : results.groups) {
     sent += PublishIfChanged(absl::StrCat(base, group.kind(), "/", group.key()),
@@ -166,6 +179,7 @@ uint64_t FlatViewPublisher::Publish(const FleetState& state, const FleetResults&
 void FlatViewPublisher::Reset() {
   absl::MutexLock lock(&mu_);
   published_.clear();
+  offer_all_factories_ = true;
 }
 
 }  // namespace ftel

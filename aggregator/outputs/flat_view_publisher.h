@@ -9,19 +9,20 @@
 // docs/protocol.md (Flat view) lists the names.
 //
 //   FlatViewPublisher flat(topic_root, transport);
-//   flat.Publish(state, results);  // after each recompute
-//   flat.Reset();                  // after a reconnect
+//   flat.Publish(results, due_factories);  // after each recompute
+//   flat.Reset();                              // after a reconnect
 #ifndef FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
 #define FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "aggregator/engine/penetration_engine.h"
-#include "aggregator/state/fleet_state.h"
+#include "aggregator/outputs/factory_publish_schedule.h"
 #include "ftel/v1/summary.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
 
@@ -29,8 +30,8 @@ namespace ftel {
 
 using FlatView = std::map<std::string, double>;
 
-// The flat figures of one factory; `state` gives its scenarios.
-FlatView FlatFactoryView(const v1::FactorySummary& factory, const FleetState& state);
+// The flat figures of one factory, its scenarios as its summary has them.
+FlatView FlatFactoryView(const v1::FactorySummary& factory);
 // The flat figures of a link, sector or region group, or of the fleet.
 FlatView FlatGroupView(const v1::GroupSummary& group);
 // {"a":1,"b":0.5}: keys in order, numbers in the shortest form that reads back.
@@ -43,9 +44,11 @@ class FlatViewPublisher {
   // `transport` is borrowed and must outlive the publisher.
   FlatViewPublisher(std::string topic_root, MqttTransport* transport);
 
-  // Publishes every view that differs from what was last published on its
-  // topic. Returns the number of messages handed to the transport.
-  uint64_t Publish(const FleetState& state, const FleetResults& results);
+  // Publishes the views of the groups, the fleet and the `factories` due
+  // (every factory after a reset or a failed publish) that differ from what was last
+  // published on their topics. Returns the number of messages handed to
+  // the transport.
+  uint64_t Publish(const FleetResults& results, const std::vector<DueFactory>& factories);
   // After a reconnect: everything is offered again.
   void Reset();
 
@@ -57,6 +60,7 @@ class FlatViewPublisher {
   absl::Mutex mu_;
   // The JSON last handed to the transport per topic.
   std::map<std::string, std::string> published_ ABSL_GUARDED_BY(mu_);
+  bool offer_all_factories_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace ftel

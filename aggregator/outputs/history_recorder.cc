@@ -94,8 +94,7 @@ std::vector<const v1::History*> HistoryRecorder::Record(const FleetResults& resu
     point.set_bucket_start_ms(now_ms - now_ms % kDayMs);
     rows.push_back({kind, key, "day", std::move(point)});
   };
-  for (const v1::FactorySummary& f : results.factories)
-    add(kFactoryKind, f.factory_id(), PointOf(f));
+  for (const auto& f : results.factories) add(kFactoryKind, f->factory_id(), PointOf(*f));
   for (const v1::GroupSummary& g : results.groups) add(g.kind(), g.key(), PointOf(g));
   add("fleet", "all", PointOf(results.fleet));
   if (absl::Status saved = store_->SaveHistory(rows, now_ms); !saved.ok()) {

@@ -123,7 +123,8 @@ std::vector<MetricFamily> AggregatorMetrics::Collect() const {
       "Share of its figures the agents could read: of=\"evidence\" (built scenarios with known "
       "AI evidence), of=\"production\" (work-unit windows with known elements).",
       MetricType::Gauge);
-  for (const v1::FactorySummary& f : s.results->factories) {
+  for (const auto& factory : s.results->factories) {
+    const v1::FactorySummary& f = *factory;
     AddRatio(&penetration, {{"factory", f.factory_id()}, {"basis", "declared"}}, f.declared());
     AddRatio(&penetration, {{"factory", f.factory_id()}, {"basis", "observed"}}, f.observed());
     if (f.production().has_oee_percent()) {

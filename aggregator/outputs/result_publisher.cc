@@ -56,24 +56,22 @@ uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
 }
 
 uint64_t ResultPublisher::PublishResults(const FleetResults& results,
-                                         const std::vector<std::string>& changed_factories) {
+                                         const std::vector<DueFactory>& factories) {
   const int64_t at = results.computed_at_ms;
   uint64_t sent = 0;
-  auto publish_factory = [&](const v1::FactorySummary& factory) {
+  auto publish_factory = [&](const v1::FactorySummary& factory, int64_t changed_at_ms) {
     sent += PublishIfChanged(
         topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kJsonRates),
-        topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kProtobufRates), factory, at);
+        topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kProtobufRates), factory,
+        changed_at_ms);
   };
   if (offer_all_factories_) {
-    for (const v1::FactorySummary& factory : results.factories) publish_factory(factory);
+    for (const auto& factory : results.factories) publish_factory(*factory, at);
     offer_all_factories_ = !transport_->IsConnected();
   } else {
-    // results.factories is ordered by factory id.
-    for (const std::string& id : changed_factories) {
-      auto it = std::lower_bound(
-          results.factories.begin(), results.factories.end(), id,
-          [](const v1::FactorySummary& f, const std::string& key) { return f.factory_id() < key; });
-      if (it != results.factories.end() && it->factory_id() == id) publish_factory(*it);
+    for (const DueFactory& due : factories) {
+      const v1::FactorySummary* factory = FindFactory(results, due.id);
+      if (factory != nullptr) publish_factory(*factory, due.changed_at_ms);
     }
   }
   for (const v1::GroupSummary& group : results.groups) {

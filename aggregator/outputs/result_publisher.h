@@ -8,7 +8,7 @@
 // offered again, still stamped with the time of its last change.
 //
 //   ResultPublisher publisher(config, transport);
-//   publisher.PublishResults(results, changed_factories);  // after a recompute
+//   publisher.PublishResults(results, due_factories);  // after a recompute
 //   publisher.Reset();                                     // after a reconnect
 #ifndef FTEL_AGGREGATOR_OUTPUTS_RESULT_PUBLISHER_H_
 #define FTEL_AGGREGATOR_OUTPUTS_RESULT_PUBLISHER_H_
@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "aggregator/engine/penetration_engine.h"
+#include "aggregator/outputs/factory_publish_schedule.h"
 #include "ftel/v1/aggregator_config.pb.h"
 #include "ftel/v1/summary.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
@@ -40,8 +41,7 @@ class ResultPublisher {
   // `changed_factories` (every factory after a Reset or a failure), every
   // group and the fleet, each only if it differs from what was published.
   // Returns the number of messages handed to the transport.
-  uint64_t PublishResults(const FleetResults& results,
-                          const std::vector<std::string>& changed_factories);
+  uint64_t PublishResults(const FleetResults& results, const std::vector<DueFactory>& factories);
   // A group's history, in JSON, if it changed.
   uint64_t PublishHistory(const v1::History& history);
 

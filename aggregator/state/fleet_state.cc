@@ -1,6 +1,11 @@
 #include "aggregator/state/fleet_state.h"
 
 #include <algorithm>
+#include <limits>
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 
 namespace ftel {
 
@@ -40,6 +45,7 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   if (report.clock_unsynchronized()) ++node.unsynchronized;
   if (record_local_) local_windows_[node_key].push_back(key);
   NodeRecord::Window& window = node.windows[key];
+  AddUnsaved(key, &node);
   window.start_ms = report.window_start_ms();
   window.end_ms = report.window_end_ms();
   node.spans[window.start_ms] = window.end_ms;
@@ -112,6 +118,20 @@ void FleetState::ApplyStatus(const v1::NodeStatus& status) {
   if (!node.has_report) node.identity = status.identity();
 }
 
+void FleetState::AddUnsaved(std::pair<uint64_t, uint64_t> id, NodeRecord* node) {
+  node->unsaved_windows.push_back(id);
+  // Without a state store nothing is ever saved: keep the list within what
+  // the node still holds.
+  if (node->unsaved_windows.size() > 2 * node->windows.size() + 16) {
+    auto gone = [node](const std::pair<uint64_t, uint64_t>& w) {
+      return node->windows.count(w) == 0;
+    };
+    node->unsaved_windows.erase(
+        std::remove_if(node->unsaved_windows.begin(), node->unsaved_windows.end(), gone),
+        node->unsaved_windows.end());
+  }
+}
+
 void FleetState::DropBefore(int64_t cutoff_ms, NodeRecord* node) {
   for (auto it = node->windows.begin(); it != node->windows.end();) {
     if (it->second.end_ms < cutoff_ms) {
@@ -140,7 +160,70 @@ std::set<std::string> FleetState::TakeChangedFactories() {
   return changed;
 }
 
+namespace {
+
+v1::WindowSnapshot WindowRow(std::pair<uint64_t, uint64_t> id, const NodeRecord::Window& window) {
+  v1::WindowSnapshot w;
+  w.set_session_id(id.first);
+  w.set_sequence(id.second);
+  w.set_start_ms(window.start_ms);
+  w.set_end_ms(window.end_ms);
+  *w.mutable_totals() = window.totals.ToSnapshot();
+  return w;
+}
+
+}  // namespace
+
 v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
+  v1::NodeSnapshot snapshot = SnapshotWithoutWindows(key);
+  for (const auto& [id, window] : nodes_.at(key).windows) {
+    *snapshot.add_windows() = WindowRow(id, window);
+  }
+  return snapshot;
+}
+
+std::vector<v1::WindowSnapshot> FleetState::UnsavedWindows(const NodeKey& key) const {
+  const NodeRecord& node = nodes_.at(key);
+  std::vector<v1::WindowSnapshot> rows;
+  for (const auto& id : node.unsaved_windows) {
+    auto it = node.windows.find(id);
+    if (it != node.windows.end()) rows.push_back(WindowRow(id, it->second));
+  }
+  return rows;
+}
+
+int64_t FleetState::HorizonCutoffMs(const NodeKey& key) const {
+  const NodeRecord& node = nodes_.at(key);
+  return node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_
+                         : std::numeric_limits<int64_t>::min();
+}
+
+void FleetState::WindowsSaved(const std::set<NodeKey>& nodes) {
+  for (const NodeKey& key : nodes) {
+    auto it = nodes_.find(key);
+    if (it != nodes_.end()) it->second.unsaved_windows.clear();
+  }
+}
+
+void FleetState::SerializeWithoutWindows(const NodeKey& key, std::string* out) const {
+  const NodeRecord& node = nodes_.at(key);
+  v1::NodeSnapshot snapshot = SnapshotWithoutWindows(key, /*with_latest=*/false);
+  snapshot.SerializeToString(out);
+  if (!node.has_report) return;
+  // The newest report as field `latest`, appended: the wire format takes a
+  // message's fields in any order, so this parses as SnapshotWithoutWindows.
+  const std::string latest = node.latest.SerializeAsString();
+  google::protobuf::io::StringOutputStream stream(out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  google::protobuf::internal::WireFormatLite::WriteBytes(v1::NodeSnapshot::kLatestFieldNumber,
+                                                         latest, &coded);
+}
+
+v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key) const {
+  return SnapshotWithoutWindows(key, /*with_latest=*/true);
+}
+
+v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key, bool with_latest) const {
   const NodeRecord& node = nodes_.at(key);
   v1::NodeSnapshot snapshot;
   *snapshot.mutable_identity() = node.identity;
@@ -148,15 +231,7 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   snapshot.set_status_online(node.status_online);
   snapshot.set_status_started_at_ms(node.status_started_at_ms);
   snapshot.set_has_report(node.has_report);
-  if (node.has_report) *snapshot.mutable_latest() = node.latest;
-  for (const auto& [id, window] : node.windows) {
-    v1::WindowSnapshot* w = snapshot.add_windows();
-    w->set_session_id(id.first);
-    w->set_sequence(id.second);
-    w->set_start_ms(window.start_ms);
-    w->set_end_ms(window.end_ms);
-    *w->mutable_totals() = window.totals.ToSnapshot();
-  }
+  if (node.has_report && with_latest) *snapshot.mutable_latest() = node.latest;
   snapshot.set_reports(node.reports);
   snapshot.set_duplicates(node.duplicates);
   snapshot.set_overlapping(node.overlapping);
@@ -166,8 +241,9 @@ v1::NodeSnapshot FleetState::Snapshot(const NodeKey& key) const {
   return snapshot;
 }
 
-void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
-  NodeRecord& node = nodes_[{snapshot.identity().factory_id(), snapshot.identity().node_id()}];
+void FleetState::Restore(const v1::NodeSnapshot& snapshot, bool windows_saved) {
+  const NodeKey key{snapshot.identity().factory_id(), snapshot.identity().node_id()};
+  NodeRecord& node = nodes_[key];
   changed_factories_.insert(snapshot.identity().factory_id());
   node = NodeRecord{};
   node.identity = snapshot.identity();
@@ -182,7 +258,9 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot) {
     window.end_ms = w.end_ms();
     window.totals = ElementTotals::FromSnapshot(w.totals());
     node.spans[window.start_ms] = window.end_ms;
+    if (!windows_saved) node.unsaved_windows.emplace_back(w.session_id(), w.sequence());
   }
+  if (!windows_saved && snapshot.windows_size() > 0) changed_.insert(key);
   node.reports = snapshot.reports();
   node.duplicates = snapshot.duplicates();
   node.overlapping = snapshot.overlapping();
@@ -242,6 +320,7 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
       continue;
     }
     NodeRecord::Window& window = node.windows[{w.session_id(), w.sequence()}];
+    AddUnsaved({w.session_id(), w.sequence()}, &node);
     window.start_ms = w.start_ms();
     window.end_ms = w.end_ms();
     window.totals = ElementTotals::FromSnapshot(w.totals());

@@ -59,6 +59,9 @@ struct NodeRecord {
   CommitTracker commits;
   // Each scenario's AI evidence over its evidence horizon.
   EvidenceHistory evidence;
+  // Windows added since the state store last saved this node (some may
+  // have left the horizon since); each is one row of the store.
+  std::vector<std::pair<uint64_t, uint64_t>> unsaved_windows;
 
   // Online per its status; a node that never sent one counts as online once
   // it reports.
@@ -98,13 +101,31 @@ class FleetState {
 
   // Nodes changed since the last call, for the state store.
   std::set<NodeKey> TakeChanged();
+  // Whether a node changed since the last TakeChanged.
+  bool HasChanged() const { return !changed_.empty(); }
   // Marks nodes changed again (after a failed save, so the next one retries).
   void MarkChanged(const std::set<NodeKey>& nodes) { changed_.insert(nodes.begin(), nodes.end()); }
   // Factories whose nodes changed (or were restored) since the last call, for
   // the results cache.
   std::set<std::string> TakeChangedFactories();
+  // The node whole (windows included), as the state of one node travels.
   v1::NodeSnapshot Snapshot(const NodeKey& key) const;
-  void Restore(const v1::NodeSnapshot& snapshot);
+  // `windows_saved`: whether the snapshot's windows are in the state store
+  // already (as rows of their own); when not, the next save writes them.
+  void Restore(const v1::NodeSnapshot& snapshot, bool windows_saved = true);
+
+  // For the state store, which keeps a node's windows as rows of their own
+  // and writes only what changed: the node without its windows, the windows
+  // added since the last save, and the window end before which the node's
+  // stored windows are out of the horizon (INT64_MIN: none are).
+  v1::NodeSnapshot SnapshotWithoutWindows(const NodeKey& key) const;
+  // SnapshotWithoutWindows(key), serialized into `out` without copying the
+  // node's newest report into a snapshot first (it is most of the bytes).
+  void SerializeWithoutWindows(const NodeKey& key, std::string* out) const;
+  std::vector<v1::WindowSnapshot> UnsavedWindows(const NodeKey& key) const;
+  int64_t HorizonCutoffMs(const NodeKey& key) const;
+  // After a successful save of `nodes`: their windows are on disk.
+  void WindowsSaved(const std::set<NodeKey>& nodes);
 
   // Cluster mode: remember the windows accepted here, for TakeLocalDelta.
   void set_record_local_windows(bool on) { record_local_ = on; }
@@ -120,6 +141,9 @@ class FleetState {
   void Touch(const NodeKey& node);
   // Forgets the node's windows that ended before `cutoff_ms`.
   static void DropBefore(int64_t cutoff_ms, NodeRecord* node);
+  v1::NodeSnapshot SnapshotWithoutWindows(const NodeKey& key, bool with_latest) const;
+  // Notes a new window for the next save.
+  static void AddUnsaved(std::pair<uint64_t, uint64_t> id, NodeRecord* node);
   // Takes one window's evidence into the node's history (and, in cluster
   // mode, into the delta).
   void ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t> window_id,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "libftel/platform/status_macros.h"
@@ -41,6 +42,15 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& 
   RETURN_IF_ERROR(store->Exec(
       "CREATE TABLE IF NOT EXISTS nodes (factory_id TEXT NOT NULL, node_id TEXT NOT NULL, "
       "snapshot BLOB NOT NULL, PRIMARY KEY (factory_id, node_id))"));
+  // A node's windows are rows of their own, so that a save writes the
+  // windows that are new and deletes those out of the horizon instead of
+  // rewriting the node's whole horizon. (Files written before this table
+  // hold the windows in the node's snapshot; the first save of such a node
+  // moves them here.)
+  RETURN_IF_ERROR(store->Exec(
+      "CREATE TABLE IF NOT EXISTS windows (factory_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+      "session_id INTEGER NOT NULL, sequence INTEGER NOT NULL, end_ms INTEGER NOT NULL, "
+      "snapshot BLOB NOT NULL, PRIMARY KEY (factory_id, node_id, session_id, sequence))"));
   RETURN_IF_ERROR(store->Exec(
       "CREATE TABLE IF NOT EXISTS history (kind TEXT NOT NULL, key TEXT NOT NULL, "
       "granularity TEXT NOT NULL, bucket_start_ms INTEGER NOT NULL, point BLOB NOT NULL, "
@@ -69,18 +79,44 @@ absl::Status StateStore::Exec(const char* sql) {
 }
 
 absl::StatusOr<size_t> StateStore::Load(FleetState* state) {
-  Statement select(db_, "SELECT snapshot FROM nodes");
-  if (select.get() == nullptr) return Error("prepare select");
+  // Both in primary-key order: each node's window rows follow in step.
+  Statement nodes(db_,
+                  "SELECT factory_id, node_id, snapshot FROM nodes ORDER BY factory_id, node_id");
+  Statement windows(db_,
+                    "SELECT factory_id, node_id, snapshot FROM windows "
+                    "ORDER BY factory_id, node_id, session_id, sequence");
+  if (nodes.get() == nullptr || windows.get() == nullptr) return Error("prepare select");
+  auto key_of = [](sqlite3_stmt* row) {
+    return FleetState::NodeKey{reinterpret_cast<const char*>(sqlite3_column_text(row, 0)),
+                               reinterpret_cast<const char*>(sqlite3_column_text(row, 1))};
+  };
+  int window_rc = sqlite3_step(windows.get());
   size_t loaded = 0;
   int rc;
-  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
-    const void* blob = sqlite3_column_blob(select.get(), 0);
-    const int size = sqlite3_column_bytes(select.get(), 0);
+  while ((rc = sqlite3_step(nodes.get())) == SQLITE_ROW) {
+    const FleetState::NodeKey key = key_of(nodes.get());
     v1::NodeSnapshot snapshot;
-    if (!snapshot.ParseFromArray(blob, size)) {
-      return absl::DataLossError(absl::StrCat(path_, ": a stored node does not decode"));
+    if (!snapshot.ParseFromArray(sqlite3_column_blob(nodes.get(), 2),
+                                 sqlite3_column_bytes(nodes.get(), 2))) {
+      return absl::DataLossError(absl::StrCat(path_, ": the stored node ", key.first, "/",
+                                              key.second, " does not decode"));
     }
-    state->Restore(snapshot);
+    // Written before windows had rows of their own: the next save moves them.
+    const bool windows_in_rows = snapshot.windows_size() == 0;
+    // Rows of nodes that have no node row (none are written so) are skipped.
+    while (window_rc == SQLITE_ROW && key_of(windows.get()) < key) {
+      window_rc = sqlite3_step(windows.get());
+    }
+    while (window_rc == SQLITE_ROW && key_of(windows.get()) == key) {
+      if (!snapshot.add_windows()->ParseFromArray(sqlite3_column_blob(windows.get(), 2),
+                                                  sqlite3_column_bytes(windows.get(), 2))) {
+        return absl::DataLossError(absl::StrCat(path_, ": a stored window of ", key.first, "/",
+                                                key.second, " does not decode"));
+      }
+      window_rc = sqlite3_step(windows.get());
+    }
+    if (window_rc != SQLITE_ROW && window_rc != SQLITE_DONE) return Error("select windows");
+    state->Restore(snapshot, windows_in_rows);
     ++loaded;
   }
   if (rc != SQLITE_DONE) return Error("select");
@@ -92,22 +128,53 @@ absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState
   RETURN_IF_ERROR(Exec("BEGIN"));
   Statement upsert(db_,
                    "INSERT OR REPLACE INTO nodes (factory_id, node_id, snapshot) VALUES (?, ?, ?)");
-  if (upsert.get() == nullptr) {
+  Statement add_window(db_,
+                       "INSERT OR REPLACE INTO windows (factory_id, node_id, session_id, sequence, "
+                       "end_ms, snapshot) VALUES (?, ?, ?, ?, ?, ?)");
+  Statement drop_windows(db_,
+                         "DELETE FROM windows WHERE factory_id = ? AND node_id = ? AND end_ms < ?");
+  if (upsert.get() == nullptr || add_window.get() == nullptr || drop_windows.get() == nullptr) {
     (void)Exec("ROLLBACK");
     return Error("prepare upsert");
   }
-  for (const FleetState::NodeKey& key : nodes) {
-    const std::string blob = state.Snapshot(key).SerializeAsString();
-    sqlite3_bind_text(upsert.get(), 1, key.first.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(upsert.get(), 2, key.second.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(upsert.get(), 3, blob.data(), static_cast<int>(blob.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(upsert.get()) != SQLITE_DONE) {
-      absl::Status failed = Error("upsert");
+  auto step = [this](sqlite3_stmt* statement, const char* what) -> absl::Status {
+    const int rc = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    if (rc != SQLITE_DONE) {
+      absl::Status failed = Error(what);
       (void)Exec("ROLLBACK");
       return failed;
     }
-    sqlite3_reset(upsert.get());
+    return absl::OkStatus();
+  };
+  auto bind_key = [](sqlite3_stmt* statement, const FleetState::NodeKey& key) {
+    sqlite3_bind_text(statement, 1, key.first.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement, 2, key.second.c_str(), -1, SQLITE_TRANSIENT);
+  };
+  std::string blob;
+  for (const FleetState::NodeKey& key : nodes) {
+    state.SerializeWithoutWindows(key, &blob);
+    bind_key(upsert.get(), key);
+    sqlite3_bind_blob(upsert.get(), 3, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+    RETURN_IF_ERROR(step(upsert.get(), "upsert"));
+    const int64_t cutoff_ms = state.HorizonCutoffMs(key);
+    if (cutoff_ms != std::numeric_limits<int64_t>::min()) {
+      bind_key(drop_windows.get(), key);
+      sqlite3_bind_int64(drop_windows.get(), 3, cutoff_ms);
+      RETURN_IF_ERROR(step(drop_windows.get(), "delete windows"));
+    }
+    for (const v1::WindowSnapshot& window : state.UnsavedWindows(key)) {
+      window.SerializeToString(&blob);
+      bind_key(add_window.get(), key);
+      // SQLite integers are signed: the session id's 64 bits are kept as they are.
+      sqlite3_bind_int64(add_window.get(), 3, static_cast<int64_t>(window.session_id()));
+      sqlite3_bind_int64(add_window.get(), 4, static_cast<int64_t>(window.sequence()));
+      sqlite3_bind_int64(add_window.get(), 5, window.end_ms());
+      sqlite3_bind_blob(add_window.get(), 6, blob.data(), static_cast<int>(blob.size()),
+                        SQLITE_TRANSIENT);
+      RETURN_IF_ERROR(step(add_window.get(), "insert window"));
+    }
   }
   return Exec("COMMIT");
 }

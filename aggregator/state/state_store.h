@@ -1,5 +1,7 @@
-// The aggregator's fleet state on disk (SQLite, one row per node holding a
-// NodeSnapshot), so that a restarted aggregator publishes the same numbers
+// The aggregator's fleet state on disk (SQLite: one row per node holding its
+// NodeSnapshot without the windows, and one row per window in the KPI
+// horizon; a save writes the changed nodes, their new windows, and deletes
+// their windows that left the horizon), so that a restarted aggregator publishes the same numbers
 // at once and still recognises duplicates of reports it already counted.
 //
 //   ASSIGN_OR_RETURN(auto store, StateStore::Open("/var/lib/ftel/aggregator.db"));
@@ -33,7 +35,8 @@ class StateStore {
 
   // Restores every stored node into `state`; returns how many.
   absl::StatusOr<size_t> Load(FleetState* state);
-  // Writes the given nodes in one transaction.
+  // Writes the given nodes in one transaction; then the caller tells the
+  // state (FleetState::WindowsSaved).
   absl::Status Save(const FleetState& state, const std::set<FleetState::NodeKey>& nodes);
 
   // One history point of one series; replaces the point of the same bucket.

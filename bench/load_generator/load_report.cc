@@ -113,6 +113,16 @@ std::string FormatOutcome(const LoadOptions& options, const LoadOutcome& outcome
                           static_cast<unsigned long long>(outcome.aggregator->outside_horizon),
                           outcome.aggregator->processing_lag_s);
   }
+  if (outcome.latency.has_value()) {
+    const LatencyProbe::Figures& l = *outcome.latency;
+    absl::StrAppendFormat(&text,
+                          "latency from a report's publish to the first retained result counting "
+                          "it (%d probe factories, %llu reports): p50 %lld ms, p99 %lld ms, max "
+                          "%lld ms\n",
+                          l.probes, static_cast<unsigned long long>(l.measured),
+                          static_cast<long long>(l.p50_ms), static_cast<long long>(l.p99_ms),
+                          static_cast<long long>(l.max_ms));
+  }
   absl::StrAppendFormat(&text, "commits: %llu of the %llu acknowledged reports committed\n",
                         static_cast<unsigned long long>(outcome.committed),
                         static_cast<unsigned long long>(outcome.reports.acknowledged));

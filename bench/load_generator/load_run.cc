@@ -195,6 +195,7 @@ LoadRun::Lag LoadRun::PublishWindows(BoundedPublisher& publisher, int connection
         }
         return lag;
       }
+      if (probe_ != nullptr) probe_->Published(static_cast<size_t>(node.factory), k, clock.NowMs());
       const int64_t late_by = clock.NowMs() - end;
       lag.max_ms = std::max(lag.max_ms, late_by);
       if (late_by > kLateMs) ++lag.late;
@@ -215,8 +216,16 @@ absl::StatusOr<LoadOutcome> LoadRun::Run(ShutdownSignal& stop) {
   // commits from the start, as their agents would, and the results.
   std::unique_ptr<MqttTransport> watcher =
       NewPahoMqttTransport(options_.broker, absl::StrCat("ftel-loadgen-", tag, "-watch"));
+  // Twenty factories of the fleet time their reports to their results.
+  std::optional<LatencyProbe> probe;
+  if (options_.nodes_per_factory == 1) {
+    probe.emplace(fleet_, topics, std::max<int>(1, static_cast<int>(fleet_.size()) / 20));
+    probe_ = &*probe;
+  }
   watcher->SetMessageHandler([&](MqttMessage message) {
-    if (!ledger.OnCommit(message)) results.OnMessage(message);
+    if (ledger.OnCommit(message)) return;
+    if (probe.has_value()) probe->OnMessage(message, clock.NowMs());
+    results.OnMessage(message);
   });
   MqttConnectOptions connect;
   RETURN_IF_ERROR(watcher->Connect(connect));
@@ -225,6 +234,9 @@ absl::StatusOr<LoadOutcome> LoadRun::Run(ShutdownSignal& stop) {
   // the aggregator sees.
   RETURN_IF_ERROR(watcher->Subscribe(topics.CommitTopic("+", "+"), 1));
   RETURN_IF_ERROR(watcher->Subscribe(topics.FleetRatesTopic(), 1));
+  if (probe.has_value()) {
+    for (const std::string& topic : probe->topics()) RETURN_IF_ERROR(watcher->Subscribe(topic, 1));
+  }
 
   std::vector<std::unique_ptr<BoundedPublisher>> publishers;
   for (int c = 0; c < options_.connections; ++c) {
@@ -298,6 +310,8 @@ absl::StatusOr<LoadOutcome> LoadRun::Run(ShutdownSignal& stop) {
   }
   outcome.results_wait_s = absl::ToDoubleSeconds(absl::Now() - waiting);
   outcome.results = results.Snapshot();
+  if (probe.has_value()) outcome.latency = probe->figures();
+  probe_ = nullptr;
   outcome.committed = ledger.Committed();
   if (options_.aggregator_port != 0) {
     absl::StatusOr<AggregatorCounters> counters = ReadAggregatorCounters(options_.aggregator_port);

@@ -18,6 +18,7 @@
 #include "bench/load_generator/aggregator_counters.h"
 #include "bench/load_generator/bounded_publisher.h"
 #include "bench/load_generator/commit_ledger.h"
+#include "bench/load_generator/latency_probe.h"
 #include "bench/load_generator/load_options.h"
 #include "bench/load_generator/results_collector.h"
 #include "bench/load_generator/synthetic_nodes.h"
@@ -46,6 +47,8 @@ struct LoadOutcome {
   bool settled = false;
   double results_wait_s = 0;
   std::optional<AggregatorCounters> aggregator;
+  // Unset with more than one node per factory.
+  std::optional<LatencyProbe::Figures> latency;
   std::string aggregator_error;  // why `aggregator` is unset, if asked for
 };
 
@@ -81,6 +84,7 @@ class LoadRun {
   // last end.
   int64_t windows_from_ms_ = 0;
   int64_t last_end_ms_ = 0;
+  LatencyProbe* probe_ = nullptr;  // during Run, with one node per factory
 };
 
 }  // namespace ftel

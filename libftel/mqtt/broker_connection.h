@@ -1,10 +1,14 @@
 // Keeps one MQTT connection up for a daemon: rotates through the broker's URI
 // and its failover URIs, waits a jittered exponential backoff between
 // attempts (so a fleet does not reconnect in the same millisecond), notices
-// a lost connection from the transport's thread, and logs one warning per
-// outage rather than one per attempt. What a daemon does on every new
+// a lost connection from the transport's thread, and logs one warning when
+// an outage starts, a reminder with the attempts made and the last cause
+// every minute while it lasts (each attempt at debug level), rather than one
+// warning per attempt. What a daemon does on every new
 // connection (announce itself, subscribe, re-offer what it publishes) is its
-// on-connected hook.
+// on-connected hook. A connection made by an earlier BrokerConnection on the
+// same transport (a config reload) is taken over as it is: the hook runs
+// with an empty URI.
 //
 //   BrokerConnection connection(config.broker(), transport, &clock, seed,
 //                               {.prepare = ..., .on_connected = ...});
@@ -32,7 +36,8 @@ namespace ftel {
 struct BrokerConnectionHooks {
   // Adjusts each attempt's options (a fresh Last Will, a persistent session).
   std::function<void(MqttConnectOptions* options)> prepare;
-  // Runs on the caller's thread after every successful CONNECT. An error
+  // Runs on the caller's thread after every successful CONNECT, and once
+  // with an empty URI when a connection is taken over. An error
   // disconnects again and counts as a failed attempt, so the hook runs again
   // on the next one (a subscription is never left half made).
   std::function<absl::Status(const std::string& uri)> on_connected;
@@ -53,6 +58,8 @@ class BrokerConnection {
   // jitters the backoff (give each process its own).
   BrokerConnection(const v1::BrokerConfig& broker, MqttTransport* transport, const Clock* clock,
                    uint64_t seed, BrokerConnectionHooks hooks);
+  BrokerConnection(const BrokerConnection&) = delete;
+  BrokerConnection& operator=(const BrokerConnection&) = delete;
 
   // Makes one connection attempt if disconnected and the backoff has run
   // out. Returns whether the transport is connected afterwards.
@@ -69,6 +76,8 @@ class BrokerConnection {
 
  private:
   bool Attempt();
+  // Runs the on-connected hook for a connection this object did not make.
+  bool TakeOver();
 
   const v1::BrokerConfig& broker_;
   MqttTransport* const transport_;
@@ -78,8 +87,14 @@ class BrokerConnection {
   size_t next_uri_ = 0;
   ReconnectBackoff backoff_;
   int64_t next_attempt_ms_ = 0;
-  bool warned_offline_ = false;
+  // Monotonic ms of the first failed attempt of the current outage; -1 while
+  // connected or before the first attempt.
+  int64_t offline_since_ms_ = -1;
+  int64_t reminded_at_ms_ = 0;
+  uint64_t failed_attempts_ = 0;
   uint64_t connects_ = 0;
+  // Whether the on-connected hook ran for the current connection.
+  bool announced_ = false;
   std::atomic<bool> lost_{false};
 };
 

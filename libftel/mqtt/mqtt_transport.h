@@ -45,6 +45,13 @@ struct MqttConnectOptions {
   bool clean_session = true;
   // Last Will, registered with this CONNECT.
   std::optional<MqttMessage> will;
+  // Each packet leaves at once (TCP_NODELAY) instead of waiting, under
+  // Nagle's algorithm, for the ACK of an earlier small one. The aggregator
+  // sets it: it acknowledges each report with a PUBACK the broker does not
+  // answer, so the results it publishes next would wait for the broker's
+  // delayed ACK (40 ms). The agent leaves it off: Nagle merges a backlog's
+  // reports into fewer segments, and 40 ms are nothing to a report's window.
+  bool no_delay = false;
 };
 
 // Thread-safe. Handlers run on the transport's own thread and must not block.
@@ -61,8 +68,15 @@ class MqttTransport {
 
   // Blocks until connected or failed. Unavailable names the broker and cause.
   virtual absl::Status Connect(const MqttConnectOptions& options) = 0;
-  // Sends DISCONNECT (no Will is published) and waits up to `timeout`.
+  // Sends DISCONNECT (no Will is published) and waits up to `timeout`. Every
+  // publish not acknowledged by then is reported failed before it returns:
+  // no done callback runs after Disconnect, so their owners may go.
   virtual absl::Status Disconnect(absl::Duration timeout) = 0;
+  // Waits up to `timeout` for the broker to acknowledge every publish in
+  // flight, then reports the rest failed, and stays connected: no done
+  // callback of an earlier Publish runs after it returns, so their owners
+  // may go while the connection passes to a new owner (a config reload).
+  virtual void SettlePublishes(absl::Duration timeout) = 0;
   virtual bool IsConnected() const = 0;
   // Starts a publish; `done` is called exactly once.
   virtual void Publish(const MqttMessage& message, DoneCallback done) = 0;
@@ -70,7 +84,9 @@ class MqttTransport {
   // the broker refused it (its ACL).
   virtual absl::Status Subscribe(const std::string& filter, int qos) = 0;
 
-  // Set before Connect.
+  // Set before Connect, or replaced while connected by a new owner of the
+  // connection; null for none. Once it returns, the previous handler is not
+  // running and is not called again.
   virtual void SetMessageHandler(MessageHandler handler) = 0;
   virtual void SetConnectionLostHandler(ConnectionLostHandler handler) = 0;
 };

@@ -14,6 +14,12 @@ namespace ftel {
 
 std::string ToJson(const google::protobuf::Message& message);
 
+// The same text as ToJson, always printed by protobuf's JSON printer. ToJson
+// writes proto3 messages without maps directly (several times faster: the
+// aggregator renders every changed factory's result); tests hold the two
+// equal.
+std::string ToJsonWithProtobuf(const google::protobuf::Message& message);
+
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(const std::string& text);
 

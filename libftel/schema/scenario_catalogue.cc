@@ -7,6 +7,7 @@
 #include "libftel/platform/content_hash.h"
 #include "libftel/platform/file_io.h"
 #include "libftel/platform/status_macros.h"
+#include "libftel/schema/built_in_catalogue.h"
 
 namespace ftel {
 
@@ -56,12 +57,13 @@ const CatalogueLink* ScenarioCatalogue::FindLink(const std::string& link_id) con
   return it == link_index_.end() ? nullptr : &links_[it->second];
 }
 
-std::string ResolveCataloguePath(const std::string& config_path, const std::string& configured) {
+absl::StatusOr<ScenarioCatalogue> LoadConfiguredCatalogue(const std::string& config_path,
+                                                          const std::string& configured) {
   const std::string dir = DirName(config_path);
-  if (!configured.empty()) return ResolveRelativeTo(dir, configured);
+  if (!configured.empty()) return ScenarioCatalogue::Load(ResolveRelativeTo(dir, configured));
   const std::string beside = ResolveRelativeTo(dir, "scenario-catalogue.tsv");
-  if (access(beside.c_str(), R_OK) == 0) return beside;
-  return FTEL_DATA_DIR "/scenario-catalogue.tsv";
+  if (access(beside.c_str(), F_OK) == 0) return ScenarioCatalogue::Load(beside);
+  return ScenarioCatalogue::Parse(BuiltInCatalogueTsv(), "the built-in scenario catalogue");
 }
 
 }  // namespace ftel

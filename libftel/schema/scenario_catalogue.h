@@ -1,5 +1,6 @@
-// The MIIT typical-scenario catalogue (8 process links, 40 scenarios), read
-// from config/scenario-catalogue.tsv. Immutable once loaded; thread-safe.
+// The MIIT typical-scenario catalogue (8 process links, 40 scenarios):
+// config/scenario-catalogue.tsv, built into every program, or a site's own
+// file in the same format. Immutable once loaded; thread-safe.
 //
 //   ASSIGN_OR_RETURN(ScenarioCatalogue catalogue, ScenarioCatalogue::Load(path));
 //   const CatalogueScenario* s = catalogue.Find("PM-02");  // s->link_id == "PM"
@@ -53,10 +54,11 @@ class ScenarioCatalogue {
   std::string version_;
 };
 
-// The catalogue path a config means: `configured` relative to the config
-// file's directory; if empty, scenario-catalogue.tsv beside the config, else
-// the installed one ($prefix/share/ftel/scenario-catalogue.tsv).
-std::string ResolveCataloguePath(const std::string& config_path, const std::string& configured);
+// The catalogue a config means: the file `configured` names, relative to the
+// config file's directory; if empty, scenario-catalogue.tsv beside the
+// config, else the built-in one (libftel/schema/built_in_catalogue.h).
+absl::StatusOr<ScenarioCatalogue> LoadConfiguredCatalogue(const std::string& config_path,
+                                                          const std::string& configured);
 
 }  // namespace ftel
 

@@ -93,14 +93,35 @@ check_units() {
   done
 }
 
-# What the units' StateDirectory= does before a start, then each daemon as
-# the ftel user for a moment, so that there is state to keep and to purge.
-make_state() {
+# What the unit's StateDirectory= does before a start, then the daemon as
+# the ftel user for a moment, with its packaged config.
+run_briefly() {
+  local program=$1
   in_root install -d -o ftel -g ftel -m 0750 /var/lib/ftel
-  for program in ftel-agent ftel-aggregator; do
-    in_root timeout -s TERM 3 setpriv --reuid=ftel --regid=ftel --init-groups \
-      "$program" --config "/etc/ftel/${program#ftel-}.yaml" >"$root/tmp/$program.log" 2>&1 || true
-  done
+  in_root timeout -s TERM 3 setpriv --reuid=ftel --regid=ftel --init-groups \
+    "$program" --config "/etc/ftel/${program#ftel-}.yaml" >"$root/tmp/$program.log" 2>&1 || true
+}
+
+# What the issue's user does on a gateway: `apt install ./ftel-agent_*.deb`
+# and nothing else (Recommends as apt's default). The agent starts on its
+# packaged config with its built-in catalogue.
+check_agent_alone() {
+  local deb
+  deb=$(ls "$root"/tmp/ftel-debs/ftel-agent_*_amd64.deb)
+  in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/ftel-debs/$(basename "$deb")" \
+    </dev/null >"$root/tmp/apt.log" 2>&1 || { tail -n 20 "$root/tmp/apt.log" >&2; fail "apt-get install ./ftel-agent_*.deb alone"; }
+  [[ "$(in_root dpkg-query -W -f '${Status}' ftelctl 2>/dev/null || true)" != "install ok installed" ]] \
+    || fail "installing ftel-agent alone installed ftelctl"
+  run_briefly ftel-agent
+  [[ -s "$root/var/lib/ftel/spool/session" ]] || { cat "$root/tmp/ftel-agent.log" >&2; fail "ftel-agent alone made no /var/lib/ftel/spool/session"; }
+  step "ftel-agent installed alone ($(version_of ftel-agent)) runs on /etc/ftel/agent.yaml"
+  result "alone ftel-agent"
+}
+
+# Each daemon as the ftel user for a moment, so that there is state to keep
+# and to purge.
+make_state() {
+  for program in ftel-agent ftel-aggregator; do run_briefly "$program"; done
   [[ -s "$root/var/lib/ftel/spool/session" ]] || { cat "$root/tmp/ftel-agent.log" >&2; fail "the agent made no /var/lib/ftel/spool/session"; }
   [[ -f "$root/var/lib/ftel/aggregator.db" ]] || { cat "$root/tmp/ftel-aggregator.log" >&2; fail "the aggregator made no /var/lib/ftel/aggregator.db"; }
 }
@@ -160,6 +181,7 @@ check_purge() {
 main() {
   local version
   mapfile -t packages < <(copy_in "$debs" /tmp/ftel-debs)
+  check_agent_alone
   apt_install "${packages[@]}"
   version=$(version_of ftel-agent)
   step "installed ftel-agent, ftel-aggregator and ftelctl $version with their dependencies from the archive"

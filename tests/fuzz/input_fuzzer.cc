@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (++inputs % 64 == 0) {
     const ftel::FleetResults results = ftel::ComputeResults(*state, Catalogue(), kNow, 300000);
-    for (const auto& factory : results.factories) (void)ftel::ToJson(factory);
+    for (const auto& factory : results.factories) (void)ftel::ToJson(*factory);
     (void)ftel::ToJson(results.fleet);
   }
   // Keep the state bounded, as the horizon does in the service.

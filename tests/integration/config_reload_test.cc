@@ -116,7 +116,8 @@ TEST_F(ConfigReloadTest, AggregatorReloadsAValidConfigAndRefusesABadOne) {
   dir_.WriteFile("aggregator.yaml",
                  Fill(kAggregatorConfig, "", "") + "outputs: JSON_ONLY\nstale_after_s: nope\n");
   aggregator_->Signal(SIGHUP);
-  ASSERT_TRUE(AggregatorLogged("config reload refused, still running the previous config"));
+  ASSERT_TRUE(AggregatorLogged("config reload refused, still running the previous config"))
+      << aggregator_->Log();
   EXPECT_THAT(aggregator_->Log(), HasSubstr("stale_after_s"));
   dir_.WriteFile("aggregator.yaml",
                  absl::StrReplaceAll(Fill(kAggregatorConfig, "", "") + "outputs: JSON_ONLY\n",

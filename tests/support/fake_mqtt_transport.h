@@ -28,6 +28,15 @@ class FakeMqttTransport : public MqttTransport {
     ++disconnects_;
     return absl::OkStatus();
   }
+  void SettlePublishes(absl::Duration) override {
+    std::vector<DoneCallback> held;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held.swap(held_);
+      ++settles_;
+    }
+    for (DoneCallback& done : held) done(absl::UnavailableError("settled before acknowledged"));
+  }
   bool IsConnected() const override {
     std::lock_guard<std::mutex> lock(mu_);
     return connected_;
@@ -111,11 +120,16 @@ class FakeMqttTransport : public MqttTransport {
     std::lock_guard<std::mutex> lock(mu_);
     return disconnects_;
   }
+  int settles() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return settles_;
+  }
 
  private:
   mutable std::mutex mu_;
   bool connected_ = false;
   int disconnects_ = 0;
+  int settles_ = 0;
   absl::Status connect_result_;
   absl::Status publish_result_;
   std::vector<MqttConnectOptions> connect_options_;

@@ -15,6 +15,7 @@
 #include "ftel/v1/status.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
 #include "libftel/schema/proto_json.h"
+#include "tests/support/eventually.h"
 
 namespace ftel {
 
@@ -46,17 +47,6 @@ class TopicRecorder {
   std::map<std::string, std::string> latest_;
   std::vector<MqttMessage> all_;
 };
-
-// Polls `condition` until it holds or `timeout` passes; returns its last value.
-template <typename Condition>
-bool Eventually(Condition condition, absl::Duration timeout = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return condition();
-}
 
 }  // namespace ftel
 

@@ -7,6 +7,7 @@
 #include "ftel/v1/commit.pb.h"
 #include "gtest/gtest.h"
 #include "libftel/mqtt/topic_scheme.h"
+#include "tests/support/eventually.h"
 #include "tests/support/fake_env.h"
 #include "tests/support/fake_mqtt_transport.h"
 #include "tests/unit/test_agent_config.h"
@@ -31,14 +32,6 @@ v1::NodeStatus ParseStatus(const std::string& payload) {
   v1::NodeStatus status;
   EXPECT_TRUE(status.ParseFromString(payload));
   return status;
-}
-
-template <typename Condition>
-bool WaitUntil(Condition condition) {
-  for (int i = 0; i < 500 && !condition(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
 }
 
 // A runtime on a fake broker and an in-memory disk, run on its own thread.
@@ -110,7 +103,7 @@ class AgentRuntimeTest : public ::testing::Test {
 
 TEST_F(AgentRuntimeTest, AnnouncesReportsAndSaysGoodbye) {
   Start();
-  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 3; }));
+  ASSERT_TRUE(Eventually([&] { return runtime_->counters().acknowledged.load() >= 3; }));
   Stop();
 
   // The Will registered with CONNECT says offline, retained, at QoS 1.
@@ -154,10 +147,10 @@ TEST_F(AgentRuntimeTest, AnnouncesReportsAndSaysGoodbye) {
 TEST_F(AgentRuntimeTest, SpoolsWhileTheBrokerIsAwayAndReplaysInOrderAsHistorical) {
   transport_.FailConnects(absl::UnavailableError("broker down"));
   Start();
-  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().sampled.load() >= 3; }));
+  ASSERT_TRUE(Eventually([&] { return runtime_->counters().sampled.load() >= 3; }));
   EXPECT_TRUE(PublishedReports().empty());
   transport_.FailConnects(absl::OkStatus());
-  ASSERT_TRUE(WaitUntil([&] {
+  ASSERT_TRUE(Eventually([&] {
     const auto reports = PublishedReports();
     return reports.size() >= 5 && !reports.back().is_historical();
   }));
@@ -177,14 +170,14 @@ TEST_F(AgentRuntimeTest, SpoolsWhileTheBrokerIsAwayAndReplaysInOrderAsHistorical
 
 TEST_F(AgentRuntimeTest, UnacknowledgedReportsAreSentAgainAfterAReconnect) {
   Start();
-  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 1; }));
+  ASSERT_TRUE(Eventually([&] { return runtime_->counters().acknowledged.load() >= 1; }));
   transport_.HoldAcks(true);
-  ASSERT_TRUE(WaitUntil([&] { return spool_->inflight() >= 2; }));
+  ASSERT_TRUE(Eventually([&] { return spool_->inflight() >= 2; }));
   const std::vector<v1::Report> before = PublishedReports();
   transport_.HoldAcks(false);
   transport_.DropConnection();
-  ASSERT_TRUE(WaitUntil([&] { return transport_.connect_options().size() >= 2; }));
-  ASSERT_TRUE(WaitUntil([&] {
+  ASSERT_TRUE(Eventually([&] { return transport_.connect_options().size() >= 2; }));
+  ASSERT_TRUE(Eventually([&] {
     return spool_->stats().pending_records == 0 && PublishedReports().size() > before.size() + 2;
   }));
   Stop();
@@ -201,20 +194,20 @@ TEST_F(AgentRuntimeTest, UnacknowledgedReportsAreSentAgainAfterAReconnect) {
 TEST_F(AgentRuntimeTest, ABrokerAcknowledgementAloneKeepsReportsUntilACommitCoversThem) {
   commit_like_an_aggregator_ = false;  // the broker acknowledges; no aggregator commits
   Start();
-  ASSERT_TRUE(WaitUntil([&] { return runtime_->counters().acknowledged.load() >= 4; }));
+  ASSERT_TRUE(Eventually([&] { return runtime_->counters().acknowledged.load() >= 4; }));
   EXPECT_EQ(transport_.subscriptions(), std::vector<std::string>{topics_.CommitTopic("f1", "n1")});
   EXPECT_GE(spool_->stats().pending_records, 4u) << "acknowledged, not committed: still spooled";
   const uint64_t published_before = PublishedReports().size();
   // A reconnect sends every uncommitted report again, marked historical.
   transport_.DropConnection();
-  ASSERT_TRUE(WaitUntil([&] { return PublishedReports().size() >= published_before + 4; }));
+  ASSERT_TRUE(Eventually([&] { return PublishedReports().size() >= published_before + 4; }));
   const std::vector<v1::Report> after = PublishedReports();
   EXPECT_EQ(after[published_before].sequence(), 1u) << "from the oldest uncommitted one";
   EXPECT_TRUE(after[published_before].is_historical());
   EXPECT_GE(after.back().uncommitted_from(), 1u);
   // A commit through 3 lets 1..3 go; a stale or foreign one changes nothing.
   transport_.Deliver(CommitMessage(0xabc, 3));
-  ASSERT_TRUE(WaitUntil([&] { return spool_->acknowledged_through() == 3; }));
+  ASSERT_TRUE(Eventually([&] { return spool_->acknowledged_through() == 3; }));
   transport_.Deliver(CommitMessage(0xabc, 2));
   transport_.Deliver(CommitMessage(0xdef, 50));
   v1::NodeCommit foreign;
@@ -271,7 +264,7 @@ TEST_F(AgentRuntimeTest, ReportHealthCountsTheDropsItsOwnArrivalCaused) {
 TEST_F(AgentRuntimeTest, FailsOverBetweenBrokersWithBackoff) {
   transport_.FailConnects(absl::UnavailableError("down"));
   Start();
-  ASSERT_TRUE(WaitUntil([&] { return transport_.connect_options().size() >= 4; }));
+  ASSERT_TRUE(Eventually([&] { return transport_.connect_options().size() >= 4; }));
   Stop();
   const auto attempts = transport_.connect_options();
   EXPECT_EQ(attempts[0].server_uri, "tcp://127.0.0.1:1883");

@@ -38,7 +38,7 @@ class AggregatorServiceTest : public ::testing::Test {
     loaded_ = TestConfig();
     ASSERT_EQ(loaded_.catalogue.scenarios().size(), 40u);
     ASSERT_TRUE(transport_.Connect({}).ok());
-    service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
+    service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &inbox_, &clock_);
   }
 
   static v1::Report GoodReport(uint64_t sequence) {
@@ -71,6 +71,7 @@ class AggregatorServiceTest : public ::testing::Test {
   LoadedAggregatorConfig loaded_;
   FakeMqttTransport transport_;
   FakeClock clock_{kNow};
+  MessageInbox inbox_;
   std::unique_ptr<AggregatorService> service_;
   const std::string report_topic_ = "ftel/v1/node/f1/n1/report";
 };
@@ -107,7 +108,7 @@ TEST_F(AggregatorServiceTest, ForeignTopicIsRejected) {
 TEST_F(AggregatorServiceTest, ClusterDeltaWithAnInvalidNodeIdIsRejectedWhole) {
   loaded_.config.set_shared_group("g");
   loaded_.config.set_member_id("m1");
-  service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &clock_);
+  service_ = std::make_unique<AggregatorService>(loaded_, &transport_, &inbox_, &clock_);
   v1::ClusterDelta delta;
   delta.add_nodes()->mutable_identity()->set_factory_id("f9");
   delta.mutable_nodes(0)->mutable_identity()->set_node_id("n1");
@@ -185,6 +186,17 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
                                    "ftel/v1/rates-pb/region/unknown", "ftel/v1/rates-pb/fleet"}));
 }
 
+// The broker connection, clock and inbox of an aggregator process, faked,
+// with the message handler its main installs.
+struct FakeProcess {
+  FakeProcess() {
+    transport.SetMessageHandler([this](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
+  }
+  FakeMqttTransport transport;
+  FakeClock clock{kNow};
+  MessageInbox inbox;
+};
+
 // That a failed save holds the commits back is the early return in
 // SaveChangedNodes; this test shows commits following saves, a gap holding
 // one back, a settled rejection, and the commit's state surviving a restart.
@@ -199,9 +211,11 @@ TEST(AggregatorServiceCommits, CommitsFollowSavesAndSurviveARestart) {
   loaded.config.mutable_broker()->set_reconnect_max_ms(20);
   auto store = StateStore::Open(dir.path() + "/aggregator.db");
   ASSERT_TRUE(store.ok());
-  FakeMqttTransport transport;
-  FakeClock clock(kNow);
-  AggregatorService service(loaded, &transport, &clock, store->get());
+  FakeProcess process;
+  FakeMqttTransport& transport = process.transport;
+  FakeClock& clock = process.clock;
+  MessageInbox& inbox = process.inbox;
+  AggregatorService service(loaded, &transport, &inbox, &clock, store->get());
   ShutdownSignal stop;
   std::thread run([&] { EXPECT_TRUE(service.Run(stop).ok()); });
   auto commits_of = [&] {
@@ -249,6 +263,99 @@ TEST(AggregatorServiceCommits, CommitsFollowSavesAndSurviveARestart) {
   const NodeRecord& node = restored.nodes().at({"f1", "n1"});
   ASSERT_EQ(node.commits.Commits().size(), 1u);
   EXPECT_EQ(node.commits.Commits()[0].through_sequence(), 5u);
+}
+
+// With save_interval_ms the commits wait for the save, and so do the
+// results: nothing derived from unsaved state goes out.
+TEST(AggregatorServiceCommits, ASaveIntervalHoldsCommitsAndResultsUntilTheSave) {
+  TempDir dir;
+  LoadedAggregatorConfig loaded = TestConfig();
+  loaded.config.set_publish_min_interval_ms(10);
+  loaded.config.set_save_interval_ms(60000);
+  loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
+  auto store = StateStore::Open(dir.path() + "/aggregator.db");
+  ASSERT_TRUE(store.ok());
+  FakeProcess process;
+  FakeMqttTransport& transport = process.transport;
+  FakeClock& clock = process.clock;
+  MessageInbox& inbox = process.inbox;
+  AggregatorService service(loaded, &transport, &inbox, &clock, store->get());
+  ShutdownSignal stop;
+  std::thread run([&] { EXPECT_TRUE(service.Run(stop).ok()); });
+  auto seen = [&](const std::string& topic) {
+    int n = 0;
+    for (const MqttMessage& m : transport.published()) n += m.topic == topic;
+    return n;
+  };
+  auto wait_for = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 300 && !done(); ++i) {
+      clock.Advance(20);  // the loop's timers move, far less than the interval
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  ASSERT_TRUE(wait_for([&] { return seen("ftel/v1/rates/fleet") > 0; }));
+  transport.Deliver(MqttMessage{"ftel/v1/node/f1/n1/report",
+                                AggregatorServiceTest::GoodReport(1).SerializeAsString(), 1,
+                                false});
+  ASSERT_TRUE(wait_for([&] { return service.stats().reports == 1; }));
+  const int fleet_before = seen("ftel/v1/rates/fleet");
+  EXPECT_FALSE(wait_for([&] { return seen("ftel/v1/commit/f1/n1") > 0; }))
+      << "committed before the save was due";
+  EXPECT_EQ(seen("ftel/v1/rates/factory/f1"), 0) << "a result from unsaved state";
+  EXPECT_EQ(seen("ftel/v1/rates/fleet"), fleet_before);
+  clock.Advance(60000);
+  EXPECT_TRUE(wait_for([&] { return seen("ftel/v1/commit/f1/n1") > 0; }));
+  EXPECT_TRUE(wait_for([&] { return seen("ftel/v1/rates/factory/f1") > 0; }));
+  stop.Request();
+  run.join();
+}
+
+// A reload keeps the connection (a disconnect would drop what Paho holds,
+// acknowledged already) and hands the inbox on: a report that arrives
+// between the two services is counted by the next one, and the connection
+// is taken over, subscribed again, not made again.
+TEST(AggregatorServiceReloadTest, TheNextServiceTakesTheConnectionAndTheInboxOver) {
+  LoadedAggregatorConfig loaded = TestConfig();
+  loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
+  FakeProcess process;
+  FakeMqttTransport& transport = process.transport;
+  FakeClock& clock = process.clock;
+  MessageInbox& inbox = process.inbox;
+  auto wait_for = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 300 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done();
+  };
+  auto report = [](uint64_t sequence) {
+    return MqttMessage{"ftel/v1/node/f1/n1/report",
+                       AggregatorServiceTest::GoodReport(sequence).SerializeAsString(), 1, false};
+  };
+  ShutdownSignal stop;
+  {
+    AggregatorService first(loaded, &transport, &inbox, &clock);
+    first.SetReloadCheck([] { return true; });
+    std::thread run([&] { EXPECT_TRUE(first.Run(stop).ok()); });
+    ASSERT_TRUE(wait_for([&] { return transport.subscriptions().size() == 2; }));
+    transport.Deliver(report(1));
+    ASSERT_TRUE(wait_for([&] { return first.stats().reports == 1; }));
+    stop.RequestReload();
+    run.join();
+    EXPECT_TRUE(first.reload_requested());
+    EXPECT_EQ(transport.disconnects(), 0);
+    EXPECT_EQ(transport.settles(), 1);
+    EXPECT_TRUE(transport.IsConnected());
+  }
+  transport.Deliver(report(2));                                  // between the two services
+  AggregatorService second(loaded, &transport, &inbox, &clock);  // no store: a fresh state
+  std::thread run([&] { EXPECT_TRUE(second.Run(stop).ok()); });
+  ASSERT_TRUE(wait_for([&] { return second.stats().reports == 1; })) << "report 2 was lost";
+  EXPECT_EQ(transport.subscriptions().size(), 4u) << "subscribed again on the kept connection";
+  EXPECT_EQ(transport.connect_options().size(), 1u) << "no new connection";
+  stop.Request();
+  run.join();
+  EXPECT_EQ(transport.disconnects(), 1) << "a stop disconnects";
+  EXPECT_EQ(second.state().nodes().at({"f1", "n1"}).reports, 1u);
 }
 
 TEST_F(AggregatorServiceTest, StaleFactoriesAreCountedAndLeftOutOfTheFreshFigures) {

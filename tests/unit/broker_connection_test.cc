@@ -1,11 +1,22 @@
 #include "libftel/mqtt/broker_connection.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libftel/platform/file_io.h"
+#include "libftel/platform/log.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_mqtt_transport.h"
+#include "tests/support/temp_dir.h"
 
 namespace ftel {
 namespace {
@@ -106,6 +117,38 @@ TEST_F(BrokerConnectionTest, ALostConnectionWaitsAMinimumBackoffAndTheSameBroker
   EXPECT_TRUE(connection.Maintain());
   EXPECT_EQ(AttemptedUris(), (std::vector<std::string>{"tcp://main:1883", "tcp://main:1883"}));
   EXPECT_EQ(connection.connects(), 2u);
+}
+
+TEST_F(BrokerConnectionTest, AnOutageWarnsOnceThenRemindsEveryMinuteWithTheAttemptsAndTheCause) {
+  TempDir dir;
+  const std::string path = dir.WriteFile("log", "");
+  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  LogToFd(fd, [](const char*) -> const char* { return nullptr; });
+  transport_.FailConnects(absl::UnavailableError("connect to tcp://main:1883 failed: refused"));
+  BrokerConnection connection(broker_, &transport_, &clock_, 7, {});
+  const int64_t start = clock_.MonotonicMs();
+  int attempts = 0;
+  while (clock_.MonotonicMs() - start < 150000) {  // 2.5 minutes of attempts
+    EXPECT_FALSE(connection.Maintain());
+    ++attempts;
+    clock_.Advance(connection.next_attempt_ms() - clock_.MonotonicMs());
+  }
+  LogToFd(STDERR_FILENO, [](const char* name) { return std::getenv(name); });
+  close(fd);
+  std::vector<std::string> warnings;
+  for (absl::string_view line : absl::StrSplit(ReadFileToString(path).value_or(""), '\n')) {
+    if (absl::StrContains(line, "WARN")) warnings.emplace_back(line);
+  }
+  ASSERT_GT(attempts, 12) << "12 s at most between attempts";
+  ASSERT_EQ(transport_.connect_options().size(), static_cast<size_t>(attempts));
+  // The start, then one reminder per minute: at about 1 and 2 minutes.
+  ASSERT_EQ(warnings.size(), 3u) << absl::StrJoin(warnings, "\n");
+  EXPECT_THAT(warnings[0], ::testing::HasSubstr("connect to tcp://main:1883 failed: refused"));
+  EXPECT_THAT(warnings[1], ::testing::ContainsRegex(
+                               "still not connected after [0-9]+ attempts in (6[0-9]|7[0-2]) s"));
+  EXPECT_THAT(warnings[1], ::testing::HasSubstr("failed: refused"));
+  EXPECT_THAT(warnings[2], ::testing::ContainsRegex("attempts in 1[2-4][0-9] s"));
 }
 
 }  // namespace

@@ -103,13 +103,28 @@ TEST(FleetState, ANodesTimeCountsOnceWhateverTheSequenceOrSession) {
   ASSERT_TRUE(catalogue.ok());
   const FleetResults results = ComputeResults(state, *catalogue, 11000);
   ASSERT_EQ(results.factories.size(), 1u);
-  EXPECT_LE(results.factories[0].completeness().percent(), 100);
-  EXPECT_EQ(results.factories[0].overlapping_windows(), 2u);
+  EXPECT_LE(results.factories[0]->completeness().percent(), 100);
+  EXPECT_EQ(results.factories[0]->overlapping_windows(), 2u);
   // Restored from its snapshot, the node still knows the counted time.
   FleetState restored(3600000);
   restored.Restore(state.Snapshot({"f1", "n1"}));
   EXPECT_EQ(restored.ApplyReport(MakeReport(9, 1, 10800, 5)), ReportOutcome::kOverlapping);
   EXPECT_EQ(restored.nodes().at({"f1", "n1"}).overlapping, 3u);
+}
+
+TEST(FleetState, TheStoresSerializationParsesAsTheSnapshotWithoutWindows) {
+  FleetState state(3600000);
+  state.ApplyReport(MakeReport(9, 1, 10000, 5));
+  state.ApplyReport(MakeReport(9, 2, 20000, 5));
+  std::string bytes;
+  state.SerializeWithoutWindows({"f1", "n1"}, &bytes);
+  v1::NodeSnapshot parsed;
+  ASSERT_TRUE(parsed.ParseFromString(bytes));
+  const v1::NodeSnapshot expected = state.SnapshotWithoutWindows({"f1", "n1"});
+  ASSERT_TRUE(parsed.has_latest());
+  EXPECT_EQ(parsed.latest().sequence(), 2u);
+  EXPECT_EQ(parsed.windows_size(), 0);
+  EXPECT_EQ(parsed.SerializeAsString(), expected.SerializeAsString());
 }
 
 TEST(FleetState, GroupInventorySumsDoNotWrap) {

@@ -1,6 +1,7 @@
 #include "aggregator/outputs/history_recorder.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ constexpr int64_t kHour0 = 1800000000000LL - 1800000000000LL % kHourMs;
 
 FleetResults Results(double declared_numerator) {
   FleetResults results;
-  v1::FactorySummary& f = results.factories.emplace_back();
+  auto factory = std::make_shared<v1::FactorySummary>();
+  results.factories.push_back(factory);
+  v1::FactorySummary& f = *factory;
   f.set_factory_id("alpha");
   f.mutable_declared()->set_numerator(declared_numerator);
   f.mutable_declared()->set_denominator(10);

@@ -88,7 +88,7 @@ class PenetrationEngineTest : public ::testing::Test {
 
 TEST_F(PenetrationEngineTest, FactoryRatesCountOnlyBuiltCatalogueScenarios) {
   ASSERT_EQ(results_.factories.size(), 2u);
-  const v1::FactorySummary& alpha = results_.factories[0];
+  const v1::FactorySummary& alpha = *results_.factories[0];
   EXPECT_EQ(alpha.factory_id(), "alpha");
   EXPECT_DOUBLE_EQ(alpha.declared().numerator(), 3);
   EXPECT_DOUBLE_EQ(alpha.declared().denominator(), 5);
@@ -143,7 +143,7 @@ TEST_F(PenetrationEngineTest, NodesOfOneFactoryMergeByScenario) {
                                 {{"PM-03", "PM", true, true, 4}, {"PO-02", "PO", true, false, 0}},
                                 10, 7));
   const FleetResults results = ComputeResults(state_, catalogue_, 6000);
-  const v1::FactorySummary& beta = results.factories[1];
+  const v1::FactorySummary& beta = *results.factories[1];
   EXPECT_EQ(beta.nodes(), 2u);
   EXPECT_DOUBLE_EQ(beta.declared().numerator(), 2);    // PM-01, PM-03
   EXPECT_DOUBLE_EQ(beta.declared().denominator(), 5);  // PM-01, PM-03, PM-04, PO-01, PO-02
@@ -187,7 +187,7 @@ TEST(PenetrationEngineUnknownTest, UnknownFiguresAreLeftOutAndCoverageSaysSo) {
 
   const FleetResults results = ComputeResults(state, *catalogue, 5000);
   ASSERT_EQ(results.factories.size(), 1u);
-  const v1::FactorySummary& gamma = results.factories[0];
+  const v1::FactorySummary& gamma = *results.factories[0];
   // Observed over the 3 known of 4 built; 1 of them has inferences.
   EXPECT_DOUBLE_EQ(gamma.observed().numerator(), 1);
   EXPECT_DOUBLE_EQ(gamma.observed().denominator(), 3);

@@ -1,5 +1,6 @@
 #include "aggregator/outputs/result_publisher.h"
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,7 +16,9 @@ FleetResults Results(int64_t at_ms, double alpha_built) {
   FleetResults results;
   results.computed_at_ms = at_ms;
   for (const char* id : {"alpha", "beta"}) {
-    v1::FactorySummary& f = results.factories.emplace_back();
+    auto factory = std::make_shared<v1::FactorySummary>();
+    results.factories.push_back(factory);
+    v1::FactorySummary& f = *factory;
     f.set_factory_id(id);
     f.mutable_declared()->set_denominator(id == std::string("alpha") ? alpha_built : 4);
   }
@@ -59,10 +62,10 @@ TEST_F(ResultPublisherTest, PublishesEverythingStampedThenOnlyWhatChanged) {
   EXPECT_EQ(alpha.computed_at_ms(), 1000) << "stamped when published";
 
   // Later, same numbers: time alone does not make a result new.
-  EXPECT_EQ(publisher.PublishResults(Results(2000, 5), {"alpha", "beta"}), 0u);
+  EXPECT_EQ(publisher.PublishResults(Results(2000, 5), {{"alpha", 2000}, {"beta", 2000}}), 0u);
 
   // Alpha changed; beta is listed as rebuilt but its numbers are the same.
-  EXPECT_EQ(publisher.PublishResults(Results(3000, 6), {"alpha", "beta"}), 2u);
+  EXPECT_EQ(publisher.PublishResults(Results(3000, 6), {{"alpha", 3000}, {"beta", 3000}}), 2u);
   const std::vector<MqttMessage> all = transport_.published();
   EXPECT_EQ(Topics(all, first.size()), (std::set<std::string>{"ftel/v1/rates/factory/alpha",
                                                               "ftel/v1/rates-pb/factory/alpha"}));
@@ -72,7 +75,7 @@ TEST_F(ResultPublisherTest, PublishesEverythingStampedThenOnlyWhatChanged) {
   EXPECT_DOUBLE_EQ(changed.declared().denominator(), 6);
 
   // A changed factory that is not listed as rebuilt is not looked at.
-  EXPECT_EQ(publisher.PublishResults(Results(4000, 7), {"beta"}), 0u);
+  EXPECT_EQ(publisher.PublishResults(Results(4000, 7), {{"beta", 4000}}), 0u);
 }
 
 TEST_F(ResultPublisherTest, AFailedPublishIsRetriedAndAResetOffersEverythingAgain) {

@@ -35,5 +35,49 @@ TEST(ScenarioCatalogue, DuplicateIdIsAnError) {
   EXPECT_THAT(catalogue.status().message(), HasSubstr("duplicate scenario id 'A-01'"));
 }
 
+// A program installed alone carries the repository's catalogue, byte for byte
+// (the version is a hash of the text).
+TEST(ScenarioCatalogue, BuiltInCatalogueIsTheShippedFile) {
+  TempDir dir;
+  const std::string config = dir.WriteFile("agent.yaml", "");
+  auto built_in = LoadConfiguredCatalogue(config, "");
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  auto shipped = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_EQ(built_in->version(), shipped->version());
+  EXPECT_EQ(built_in->scenarios().size(), 40u);
+  EXPECT_EQ(built_in->links().size(), 8u);
+}
+
+constexpr char kSiteCatalogue[] = "h\nZZ-01\tZZ\tz\tzone\tx\tsite scenario\n";
+
+TEST(ScenarioCatalogue, ACatalogueBesideTheConfigComesBeforeTheBuiltInOne) {
+  TempDir dir;
+  dir.WriteFile("scenario-catalogue.tsv", kSiteCatalogue);
+  auto catalogue = LoadConfiguredCatalogue(dir.WriteFile("agent.yaml", ""), "");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  ASSERT_EQ(catalogue->scenarios().size(), 1u);
+  EXPECT_EQ(catalogue->scenarios()[0].id, "ZZ-01");
+}
+
+TEST(ScenarioCatalogue, TheConfiguredPathIsRelativeToTheConfigAndComesFirst) {
+  TempDir dir;
+  dir.WriteFile("scenario-catalogue.tsv", "not a catalogue\n");
+  dir.WriteFile("site.tsv", kSiteCatalogue);
+  auto catalogue = LoadConfiguredCatalogue(dir.WriteFile("agent.yaml", ""), "site.tsv");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  EXPECT_NE(catalogue->Find("ZZ-01"), nullptr);
+}
+
+// A file beside the config that cannot be read is an error naming it, never
+// a silent fall back to the built-in catalogue.
+TEST(ScenarioCatalogue, ABrokenCatalogueBesideTheConfigIsAnErrorNotTheBuiltInOne) {
+  TempDir dir;
+  const std::string beside = dir.WriteFile("scenario-catalogue.tsv", "h\nonly one column\n");
+  auto catalogue = LoadConfiguredCatalogue(dir.WriteFile("agent.yaml", ""), "");
+  ASSERT_FALSE(catalogue.ok());
+  EXPECT_THAT(catalogue.status().message(), HasSubstr(beside + ":2: expected 6"));
+}
+
 }  // namespace
 }  // namespace ftel

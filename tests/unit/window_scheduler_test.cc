@@ -52,6 +52,24 @@ TEST(WindowScheduler, AStepForwardClosesTheWindowAtTheStepAndIsFlagged) {
   EXPECT_EQ(next[0].end_ms - next[0].start_ms, kInterval);
 }
 
+// The loop wakes a little after a window was due and sees a step then: the
+// window ends when it was due, and the next begins there on the monotonic
+// clock (on the new time line), with no gap of the wake-up's lateness.
+TEST(WindowScheduler, AStepSeenAfterTheWindowWasDueLeavesNoGap) {
+  WindowScheduler windows(kInterval, kWall, 0);
+  PollAll(windows, kWall + 9000, 9000);
+  auto stepped = PollAll(windows, kWall + 10003 + 3600000, 10003);
+  ASSERT_EQ(stepped.size(), 1u);
+  EXPECT_TRUE(stepped[0].clock_stepped);
+  EXPECT_EQ(stepped[0].end_ms, kWall + kInterval);
+  // The next window began at monotonic 10000: 3 ms before the poll.
+  EXPECT_EQ(windows.line_offset_ms(), kWall + 3600000);
+  auto next = PollAll(windows, kWall + 20000 + 3600000, 20000);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].start_ms, kWall + kInterval + 3600000);
+  EXPECT_EQ(next[0].end_ms - next[0].start_ms, kInterval);
+}
+
 TEST(WindowScheduler, AStepBackNeverStallsTheWindows) {
   WindowScheduler windows(kInterval, kWall, 0);
   PollAll(windows, kWall + 10000, 10000);

@@ -9,6 +9,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "libftel/mqtt/paho/tcp_nodelay.h"
+#include "libftel/platform/log.h"
 #include "mqtt/async_client.h"
 
 namespace ftel {
@@ -39,6 +41,11 @@ class PublishRegistry {
     absl::MutexLock lock(&mu_);
     return pending_.erase(listener) == 1;
   }
+  // Waits up to `timeout` for every listener to be claimed.
+  void WaitUntilEmpty(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(this, &PublishRegistry::Empty), timeout);
+  }
   // Every listener still waiting, now owned by the caller.
   std::unordered_set<PublishListener*> TakeAll() {
     absl::MutexLock lock(&mu_);
@@ -46,6 +53,8 @@ class PublishRegistry {
   }
 
  private:
+  bool Empty() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return pending_.empty(); }
+
   absl::Mutex mu_;
   std::unordered_set<PublishListener*> pending_ ABSL_GUARDED_BY(mu_);
 };
@@ -96,6 +105,7 @@ class PahoMqttTransport : public MqttTransport {
       absl::MutexLock client_lock(&client_mu_);
       client_.reset();
     }
+    for (PublishListener* listener : settled_listeners_) delete listener;
     for (PublishListener* listener : publishes_.TakeAll()) delete listener;
   }
 
@@ -144,10 +154,15 @@ class PahoMqttTransport : public MqttTransport {
         builder.will(mqtt::message(options.will->topic, options.will->payload, options.will->qos,
                                    options.will->retained));
       }
+      // Taken before Paho opens its socket, so that the socket is the new one.
+      const absl::StatusOr<SocketInodes> sockets_before =
+          options.no_delay ? OpenSocketInodes() : SocketInodes();
       mqtt::token_ptr token = client()->connect(builder.finalize());
       if (!token->wait_for(std::chrono::seconds(options.connect_timeout_s + 2))) {
         return absl::DeadlineExceededError(absl::StrCat("connect to ", target, " timed out"));
       }
+      // Before any publish or subscribe of ours goes out on the connection.
+      if (options.no_delay) DisableNagle(target, sockets_before);
       return absl::OkStatus();
     } catch (const mqtt::exception& e) {
       std::string cause = e.what();
@@ -163,9 +178,23 @@ class PahoMqttTransport : public MqttTransport {
     try {
       const auto ms = absl::ToInt64Milliseconds(timeout);
       current->disconnect(static_cast<int>(ms))->wait_for(std::chrono::milliseconds(ms + 500));
-      return absl::OkStatus();
     } catch (const mqtt::exception& e) {
+      Detach();
       return absl::UnavailableError(absl::StrCat("disconnect from ", uri_, ": ", e.what()));
+    }
+    Detach();
+    return absl::OkStatus();
+  }
+
+  void SettlePublishes(absl::Duration timeout) override {
+    publishes_.WaitUntilEmpty(timeout);
+    absl::MutexLock lock(&connect_mu_);
+    // Paho may still call these; they are freed with the client they went
+    // out on.
+    for (PublishListener* late : publishes_.TakeAll()) {
+      late->Abandon(absl::DeadlineExceededError(
+          "not acknowledged before the connection passed to its next owner"));
+      settled_listeners_.push_back(late);
     }
   }
 
@@ -177,7 +206,8 @@ class PahoMqttTransport : public MqttTransport {
   void Publish(const MqttMessage& message, DoneCallback done) override {
     std::shared_ptr<mqtt::async_client> current = client();
     if (current == nullptr) {
-      done(absl::FailedPreconditionError("publish before connect"));
+      done(absl::FailedPreconditionError(
+          "publish while not connected (before Connect or after Disconnect)"));
       return;
     }
     auto* listener = new PublishListener(&publishes_, done);
@@ -217,8 +247,12 @@ class PahoMqttTransport : public MqttTransport {
     }
   }
 
-  void SetMessageHandler(MessageHandler handler) override { on_message_ = std::move(handler); }
+  void SetMessageHandler(MessageHandler handler) override {
+    absl::MutexLock lock(&handlers_mu_);
+    on_message_ = std::move(handler);
+  }
   void SetConnectionLostHandler(ConnectionLostHandler handler) override {
+    absl::MutexLock lock(&handlers_mu_);
     on_lost_ = std::move(handler);
   }
 
@@ -229,34 +263,65 @@ class PahoMqttTransport : public MqttTransport {
     create.set_max_buffered_messages(kMaxQueuedPublishes);
     auto fresh = std::make_shared<mqtt::async_client>(uri_, client_id_, create, nullptr);
     fresh->set_message_callback([this](mqtt::const_message_ptr msg) {
+      absl::ReaderMutexLock lock(&handlers_mu_);
       if (on_message_) {
         on_message_(MqttMessage{msg->get_topic(), msg->get_payload_str(), msg->get_qos(),
                                 msg->is_retained()});
       }
     });
     fresh->set_connection_lost_handler([this](const std::string& cause) {
+      absl::ReaderMutexLock lock(&handlers_mu_);
       if (on_lost_) on_lost_(cause.empty() ? "connection lost" : cause);
     });
     return fresh;
+  }
+
+  // Paho leaves Nagle's algorithm on, which holds a publish up to a delayed
+  // ACK (40 ms) after the PUBACK we sent for a received message
+  // (tcp_nodelay.h). Without TCP_NODELAY the connection still works, only
+  // slower: hence a warning, once per transport, not a failed Connect.
+  void DisableNagle(const std::string& target, const absl::StatusOr<SocketInodes>& before)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(connect_mu_) {
+    absl::Status status = before.status();
+    if (status.ok()) {
+      const absl::StatusOr<int> port = BrokerPortOf(target);
+      status = port.ok() ? SetNoDelayOnNewSockets(*before, *port) : port.status();
+    }
+    if (status.ok() || warned_nagle_) return;
+    warned_nagle_ = true;
+    LogWarning(absl::StrCat("connection to ", target, ": TCP_NODELAY not set (", status.message(),
+                            "); a publish can wait up to 40 ms for the broker's delayed ACK"));
   }
 
   // Installs `next` (null: none). The previous client's unacknowledged
   // publishes fail now, since nothing will acknowledge them; the client
   // itself is destroyed one connection later, so that no Paho thread is
   // still returning from its connection-lost callback when it goes.
-  void Replace(std::shared_ptr<mqtt::async_client> next)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(connect_mu_) {
+  void Replace(std::shared_ptr<mqtt::async_client> next,
+               const char* why =
+                   "the connection was lost before the broker acknowledged the "
+                   "publish") ABSL_EXCLUSIVE_LOCKS_REQUIRED(connect_mu_) {
     Retire();
+    // Listeners settled on the outgoing client go with it.
+    retired_listeners_ = std::exchange(settled_listeners_, {});
     std::unordered_set<PublishListener*> orphans = publishes_.TakeAll();
     {
       absl::MutexLock lock(&client_mu_);
       retired_client_ = std::exchange(client_, std::move(next));
     }
     for (PublishListener* orphan : orphans) {
-      orphan->Abandon(absl::UnavailableError(
-          "the connection was lost before the broker acknowledged the publish"));
+      orphan->Abandon(absl::UnavailableError(why));
       retired_listeners_.push_back(orphan);
     }
+  }
+
+  // After Disconnect, even one that timed out, the transport has no client:
+  // IsConnected is false, a Publish fails at once, and every publish still
+  // unacknowledged is reported failed now. No done callback may run later,
+  // since its owner (a service that a reload replaces) may be gone by then.
+  void Detach() {
+    absl::MutexLock lock(&connect_mu_);
+    Replace(nullptr, "disconnected before the broker acknowledged the publish");
   }
 
   // Destroys the retired client (unless a Publish on another thread still
@@ -283,12 +348,17 @@ class PahoMqttTransport : public MqttTransport {
   std::shared_ptr<mqtt::async_client> client_ ABSL_GUARDED_BY(client_mu_);
   std::shared_ptr<mqtt::async_client> retired_client_ ABSL_GUARDED_BY(connect_mu_);
   std::vector<PublishListener*> retired_listeners_ ABSL_GUARDED_BY(connect_mu_);
+  // Settled (SettlePublishes) on the current client; Paho may still call them.
+  std::vector<PublishListener*> settled_listeners_ ABSL_GUARDED_BY(connect_mu_);
+  bool warned_nagle_ ABSL_GUARDED_BY(connect_mu_) = false;
   PublishRegistry publishes_;
   // The first TLS error of the current attempt (set by Paho's thread).
   absl::Mutex tls_error_mu_;
   std::string tls_error_ ABSL_GUARDED_BY(tls_error_mu_);
-  MessageHandler on_message_;
-  ConnectionLostHandler on_lost_;
+  // Replaced by a reload while Paho's thread may be calling them.
+  absl::Mutex handlers_mu_;
+  MessageHandler on_message_ ABSL_GUARDED_BY(handlers_mu_);
+  ConnectionLostHandler on_lost_ ABSL_GUARDED_BY(handlers_mu_);
 };
 
 }  // namespace
