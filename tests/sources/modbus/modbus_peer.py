@@ -2,10 +2,12 @@
 """A Modbus TCP server for the modbus source's integration tests, built on
 Debian's python3-pymodbus (3.0), so the peer is code no one here wrote.
 
-    modbus_peer.py PORT CONTROL_FIFO
+    modbus_peer.py PORT CONTROL_FIFO [TABLE ADDRESS VALUE]...
 
 Serves 100 holding registers, input registers, coils and discrete inputs,
-all 0, at zero-based addresses on 127.0.0.1:PORT. Reads commands, one a line,
+at zero-based addresses on 127.0.0.1:PORT: all 0 but those given as
+arguments, which hold their values before the first client connects (as a
+PLC's retained counters after a power cut). Reads commands, one a line,
 from CONTROL_FIFO:
 
     set TABLE ADDRESS VALUE    TABLE is hr, ir, co or di
@@ -57,13 +59,15 @@ def control(path, slave, loop, stop):
     loop.call_soon_threadsafe(stop.set)
 
 
-async def main(port, fifo):
+async def main(port, fifo, initial):
     slave = ModbusSlaveContext(
         di=ModbusSequentialDataBlock(0, [0] * 100),
         co=ModbusSequentialDataBlock(0, [0] * 100),
         hr=ModbusSequentialDataBlock(0, [0] * 100),
         ir=ModbusSequentialDataBlock(0, [0] * 100),
         zero_mode=True)
+    for table, address, value in zip(initial[0::3], initial[1::3], initial[2::3]):
+        slave.setValues(FUNCTION[table], int(address), [int(value)])
     context = ModbusServerContext(slaves=slave, single=True)
     server = ModbusTcpServer(context, address=("127.0.0.1", port), allow_reuse_address=True)
     stop = asyncio.Event()
@@ -76,4 +80,6 @@ async def main(port, fifo):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    if len(sys.argv) < 3 or (len(sys.argv) - 3) % 3 != 0:
+        sys.exit("usage: modbus_peer.py PORT CONTROL_FIFO [TABLE ADDRESS VALUE]...")
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2], sys.argv[3:]))
