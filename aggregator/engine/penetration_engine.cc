@@ -42,12 +42,12 @@ bool IsStale(int64_t last_window_end_ms, int64_t now_ms, int64_t stale_after_ms)
 // should have reported on that did arrive.
 void AddCoverage(const NodeRecord& node, double* covered_ms, double* span_ms) {
   if (!node.has_report || node.windows.empty()) return;
-  int64_t first_start = node.latest.window_start_ms();
+  int64_t first_start = node.newest.window_start_ms;
   for (const auto& [id, window] : node.windows) {
     *covered_ms += static_cast<double>(window.end_ms - window.start_ms);
     first_start = std::min(first_start, window.start_ms);
   }
-  *span_ms += static_cast<double>(node.latest.window_end_ms() - first_start);
+  *span_ms += static_cast<double>(node.newest.window_end_ms - first_start);
 }
 
 void AddScenario(const std::string& id, bool custom, const Coverage& c,
@@ -94,26 +94,23 @@ FactoryFacts CollectFactory(const FleetState& state, const std::string& factory_
     for (const auto& window : node.windows) facts.totals.Add(window.second.totals);
     AddCoverage(node, &facts.covered_ms, &facts.span_ms);
     if (!node.has_report) continue;
-    const v1::AgentHealth& health = node.latest.health();
-    summary.set_agent_spool_pending(summary.agent_spool_pending() + health.spool_pending());
-    summary.set_agent_dropped(summary.agent_dropped() + health.dropped_full() +
-                              health.dropped_expired() + health.dropped_disk_full());
-    summary.set_last_window_end_ms(
-        std::max(summary.last_window_end_ms(), node.latest.window_end_ms()));
-    facts.inventory.Add(node.latest.inventory());
+    const NewestReport& newest = node.newest;
+    summary.set_agent_spool_pending(summary.agent_spool_pending() + newest.spool_pending);
+    summary.set_agent_dropped(summary.agent_dropped() + newest.dropped);
+    summary.set_last_window_end_ms(std::max(summary.last_window_end_ms(), newest.window_end_ms));
+    facts.inventory.Add(newest.inventory);
     // Observed over each scenario's evidence horizon, as of the node's
     // newest window (docs/metrics.md#observed).
-    for (const v1::ScenarioCoverage& s : node.latest.scenarios()) {
-      Coverage& c =
-          s.has_custom_id() ? custom_coverage[s.custom_id()] : catalogue_coverage[s.catalogue_id()];
+    for (const NewestScenario& s : newest.scenarios) {
+      Coverage& c = s.custom ? custom_coverage[s.id()] : catalogue_coverage[s.id()];
       const int64_t horizon_ms = state.EvidenceHorizonMs(s);
       const EvidenceHistory::Seen seen =
-          node.evidence.At(ScenarioKey(s), node.latest.window_end_ms(), horizon_ms);
-      c.built |= s.built();
-      c.declared |= s.built() && s.ai_declared();
-      c.observed |= s.built() && seen.observed;
+          node.evidence.At(StringPool::Text(s.key), newest.window_end_ms, horizon_ms);
+      c.built |= s.built;
+      c.declared |= s.built && s.ai_declared;
+      c.observed |= s.built && seen.observed;
       c.known |= seen.known;
-      c.link = s.link();
+      c.link = StringPool::Text(s.link);
       c.last_evidence_ms = std::max(c.last_evidence_ms, seen.last_evidence_ms);
       c.inferences += seen.inferences;
       c.horizon_ms = std::max(c.horizon_ms, horizon_ms);

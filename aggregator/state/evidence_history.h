@@ -6,8 +6,8 @@
 // known (a source that could not tell gives no evidence either way), and
 // inferences per hour for the total over the horizon.
 //
-//   EvidenceHistory history;
-//   history.Apply("PM-02", report.window_end_ms(), coverage.evidence());
+//   EvidenceHistory history;   // its strings in the state's StringPool
+//   history.Apply("PM-02", report.window_end_ms(), coverage.evidence(), &pool);
 //   EvidenceHistory::Seen seen = history.At("PM-02", newest_end_ms, 86400000);
 //   if (seen.observed) ...
 #ifndef FTEL_AGGREGATOR_STATE_EVIDENCE_HISTORY_H_
@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "aggregator/state/string_pool.h"
 #include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 
@@ -42,26 +44,37 @@ class EvidenceHistory {
   };
 
   // One window's evidence for one scenario, in any order (late windows too).
-  void Apply(const std::string& scenario, int64_t window_end_ms, const v1::AiEvidence& evidence);
+  void Apply(const std::string& scenario, int64_t window_end_ms, const v1::AiEvidence& evidence,
+             StringPool* pool);
   // As of `reference_ms` (the node's newest window end), over `horizon_ms`.
   Seen At(const std::string& scenario, int64_t reference_ms, int64_t horizon_ms) const;
   // Forgets hours that ended more than `keep_ms` before `reference_ms`, and
   // scenarios with nothing left in them.
-  void Prune(int64_t reference_ms, int64_t keep_ms);
+  void Prune(int64_t reference_ms, int64_t keep_ms, StringPool* pool);
 
   void SaveTo(v1::NodeSnapshot* snapshot) const;
-  void RestoreFrom(const v1::NodeSnapshot& snapshot);
+  void RestoreFrom(const v1::NodeSnapshot& snapshot, StringPool* pool);
+  // Forgets everything, releasing its pooled strings.
+  void Clear(StringPool* pool);
 
  private:
   struct Scenario {
+    // Pooled.
+    const std::string* key = nullptr;
+    // Pooled; null when the newest window's count was known.
+    const std::string* unknown_reason = nullptr;
     int64_t last_evidence_ms = 0;
     int64_t last_known_ms = 0;
     int64_t newest_window_end_ms = 0;
-    std::string unknown_reason;
-    // Hour start -> inferences, ordered.
-    std::vector<std::pair<int64_t, uint64_t>> hours;
+    // Hour start -> inferences, ordered; most scenarios hold one or two.
+    absl::InlinedVector<std::pair<int64_t, uint64_t>, 1> hours;
   };
-  std::map<std::string, Scenario> scenarios_;
+  // The scenario's entry, or where it would go.
+  std::vector<Scenario>::iterator Find(const std::string& scenario);
+  std::vector<Scenario>::const_iterator Find(const std::string& scenario) const;
+  void ReleaseStrings(const Scenario& s, StringPool* pool);
+  // Ordered by key.
+  std::vector<Scenario> scenarios_;
 };
 
 }  // namespace ftel

@@ -3,10 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/wire_format_lite.h"
-
 namespace ftel {
 
 bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
@@ -15,7 +11,7 @@ bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
   return after != spans.begin() && std::prev(after)->second > start_ms;
 }
 
-ReportOutcome FleetState::ApplyReport(v1::Report report) {
+ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   const NodeKey node_key{report.identity().factory_id(), report.identity().node_id()};
   NodeRecord& node = nodes_[node_key];
   const auto key = std::make_pair(report.session_id(), report.sequence());
@@ -29,7 +25,7 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
     return ReportOutcome::kDuplicate;
   }
   // A new node's first report is never outside: it sets the horizon.
-  const int64_t newest = node.has_report ? node.latest.window_end_ms() : report.window_end_ms();
+  const int64_t newest = node.has_report ? node.newest.window_end_ms : report.window_end_ms();
   if (report.window_end_ms() < newest - kpi_horizon_ms_) {
     // Saved, so that the commit can go out; the results do not change.
     if (commit_moved) changed_.insert(node_key);
@@ -53,14 +49,11 @@ ReportOutcome FleetState::ApplyReport(v1::Report report) {
   for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
   ApplyEvidence(node_key, key, report, &node);
 
-  if (!node.has_report || report.window_end_ms() >= node.latest.window_end_ms()) {
+  if (!node.has_report || report.window_end_ms() >= node.newest.window_end_ms) {
     node.has_report = true;
     node.identity = report.identity();
     const int64_t cutoff = report.window_end_ms() - kpi_horizon_ms_;
-    // Copied, not moved: assigning into the kept message reuses its storage
-    // (no allocation per report); the work units are not copied at all.
-    report.clear_work_units();
-    node.latest = report;
+    node.newest.Assign(report, &strings_);
     // Drop windows that fell out of the horizon.
     DropBefore(cutoff, &node);
     PruneEvidence(&node);
@@ -74,7 +67,7 @@ void FleetState::ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t>
       record_local_ ? &local_evidence_[key][window_id] : nullptr;
   for (const v1::ScenarioCoverage& s : report.scenarios()) {
     const std::string scenario = ScenarioKey(s);
-    node->evidence.Apply(scenario, report.window_end_ms(), s.evidence());
+    node->evidence.Apply(scenario, report.window_end_ms(), s.evidence(), &strings_);
     if (local != nullptr) {
       v1::WindowEvidence& e = local->emplace_back();
       e.set_scenario(scenario);
@@ -84,12 +77,12 @@ void FleetState::ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t>
   }
 }
 
-void FleetState::PruneEvidence(NodeRecord* node) const {
+void FleetState::PruneEvidence(NodeRecord* node) {
   int64_t keep_ms = evidence_horizon_ms_;
-  for (const v1::ScenarioCoverage& s : node->latest.scenarios()) {
+  for (const NewestScenario& s : node->newest.scenarios) {
     keep_ms = std::max(keep_ms, EvidenceHorizonMs(s));
   }
-  node->evidence.Prune(node->latest.window_end_ms(), keep_ms);
+  node->evidence.Prune(node->newest.window_end_ms, keep_ms, &strings_);
 }
 
 void FleetState::SettleRejected(const v1::Report& report) {
@@ -99,7 +92,7 @@ void FleetState::SettleRejected(const v1::Report& report) {
   // A rejected window's time (from a wrong clock, say) must not make its
   // session look the newest.
   const int64_t recency = node.has_report
-                              ? std::min(report.window_end_ms(), node.latest.window_end_ms())
+                              ? std::min(report.window_end_ms(), node.newest.window_end_ms)
                               : report.window_end_ms();
   if (node.commits.Processed(report.session_id(), report.sequence(), report.uncommitted_from(),
                              recency)) {
@@ -194,7 +187,7 @@ std::vector<v1::WindowSnapshot> FleetState::UnsavedWindows(const NodeKey& key) c
 
 int64_t FleetState::HorizonCutoffMs(const NodeKey& key) const {
   const NodeRecord& node = nodes_.at(key);
-  return node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_
+  return node.has_report ? node.newest.window_end_ms - kpi_horizon_ms_
                          : std::numeric_limits<int64_t>::min();
 }
 
@@ -206,24 +199,10 @@ void FleetState::WindowsSaved(const std::set<NodeKey>& nodes) {
 }
 
 void FleetState::SerializeWithoutWindows(const NodeKey& key, std::string* out) const {
-  const NodeRecord& node = nodes_.at(key);
-  v1::NodeSnapshot snapshot = SnapshotWithoutWindows(key, /*with_latest=*/false);
-  snapshot.SerializeToString(out);
-  if (!node.has_report) return;
-  // The newest report as field `latest`, appended: the wire format takes a
-  // message's fields in any order, so this parses as SnapshotWithoutWindows.
-  const std::string latest = node.latest.SerializeAsString();
-  google::protobuf::io::StringOutputStream stream(out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  google::protobuf::internal::WireFormatLite::WriteBytes(v1::NodeSnapshot::kLatestFieldNumber,
-                                                         latest, &coded);
+  SnapshotWithoutWindows(key).SerializeToString(out);
 }
 
 v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key) const {
-  return SnapshotWithoutWindows(key, /*with_latest=*/true);
-}
-
-v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key, bool with_latest) const {
   const NodeRecord& node = nodes_.at(key);
   v1::NodeSnapshot snapshot;
   *snapshot.mutable_identity() = node.identity;
@@ -231,7 +210,7 @@ v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key, bool wit
   snapshot.set_status_online(node.status_online);
   snapshot.set_status_started_at_ms(node.status_started_at_ms);
   snapshot.set_has_report(node.has_report);
-  if (node.has_report && with_latest) *snapshot.mutable_latest() = node.latest;
+  if (node.has_report) node.newest.SaveTo(snapshot.mutable_newest());
   snapshot.set_reports(node.reports);
   snapshot.set_duplicates(node.duplicates);
   snapshot.set_overlapping(node.overlapping);
@@ -245,13 +224,15 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot, bool windows_saved) {
   const NodeKey key{snapshot.identity().factory_id(), snapshot.identity().node_id()};
   NodeRecord& node = nodes_[key];
   changed_factories_.insert(snapshot.identity().factory_id());
+  node.newest.Release(&strings_);
+  node.evidence.Clear(&strings_);
   node = NodeRecord{};
   node.identity = snapshot.identity();
   node.status_seen = snapshot.status_seen();
   node.status_online = snapshot.status_online();
   node.status_started_at_ms = snapshot.status_started_at_ms();
   node.has_report = snapshot.has_report();
-  node.latest = snapshot.latest();
+  RestoreNewest(snapshot, &node);
   for (const v1::WindowSnapshot& w : snapshot.windows()) {
     NodeRecord::Window& window = node.windows[{w.session_id(), w.sequence()}];
     window.start_ms = w.start_ms();
@@ -266,7 +247,15 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot, bool windows_saved) {
   node.overlapping = snapshot.overlapping();
   node.unsynchronized = snapshot.unsynchronized();
   node.commits.RestoreFrom(snapshot);
-  node.evidence.RestoreFrom(snapshot);
+  node.evidence.RestoreFrom(snapshot, &strings_);
+}
+
+void FleetState::RestoreNewest(const v1::NodeSnapshot& snapshot, NodeRecord* node) {
+  if (snapshot.has_newest()) {
+    node->newest.RestoreFrom(snapshot.newest(), &strings_);
+  } else {
+    node->newest.RestoreFrom(NewestOf(snapshot.latest()), &strings_);
+  }
 }
 
 std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
@@ -276,7 +265,7 @@ std::vector<v1::NodeSnapshot> FleetState::TakeLocalDelta() {
     v1::NodeSnapshot snapshot;
     *snapshot.mutable_identity() = node.identity;
     snapshot.set_has_report(node.has_report);
-    if (node.has_report) *snapshot.mutable_latest() = node.latest;
+    if (node.has_report) node.newest.SaveTo(snapshot.mutable_newest());
     for (const auto& id : ids) {
       auto it = node.windows.find(id);
       if (it == node.windows.end()) continue;  // already out of the horizon
@@ -300,19 +289,21 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
   NodeRecord& node = nodes_[key];
   Touch(key);
   if (!node.has_report && !node.status_seen) node.identity = delta.identity();
+  // A peer of an older version sends the whole report as `latest`.
+  const v1::NewestReport newest = delta.has_newest() ? delta.newest() : NewestOf(delta.latest());
   if (delta.has_report() &&
-      (!node.has_report || delta.latest().window_end_ms() > node.latest.window_end_ms())) {
+      (!node.has_report || newest.window_end_ms() > node.newest.window_end_ms)) {
     node.has_report = true;
     node.identity = delta.identity();
-    node.latest = delta.latest();
+    node.newest.RestoreFrom(newest, &strings_);
   }
-  const int64_t cutoff = node.has_report ? node.latest.window_end_ms() - kpi_horizon_ms_ : 0;
+  const int64_t cutoff = node.has_report ? node.newest.window_end_ms - kpi_horizon_ms_ : 0;
   for (const v1::WindowSnapshot& w : delta.windows()) {
     // Saved here, a peer's window is committed here too; the agent's word
     // about what it holds comes with the newest report of its session.
-    const bool newest_session = delta.has_report() && delta.latest().session_id() == w.session_id();
+    const bool newest_session = delta.has_report() && newest.session_id() == w.session_id();
     node.commits.Processed(w.session_id(), w.sequence(),
-                           newest_session ? delta.latest().uncommitted_from() : 0, w.end_ms());
+                           newest_session ? newest.uncommitted_from() : 0, w.end_ms());
     if (w.end_ms() < cutoff) continue;
     if (node.windows.count({w.session_id(), w.sequence()}) > 0) continue;
     if (node.Overlaps(w.start_ms(), w.end_ms())) {
@@ -330,7 +321,7 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
       v1::AiEvidence evidence;
       evidence.set_inference_count(e.inferences());
       evidence.set_unknown_reason(e.unknown_reason());
-      node.evidence.Apply(e.scenario(), w.end_ms(), evidence);
+      node.evidence.Apply(e.scenario(), w.end_ms(), evidence, &strings_);
     }
   }
   DropBefore(cutoff, &node);

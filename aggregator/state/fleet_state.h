@@ -1,7 +1,7 @@
-// What the aggregator knows about every node: its newest report (coverage and
-// inventory), the production elements of its recent windows, and whether it
-// is online. Reports are identified by (session, sequence), so a duplicate is
-// never counted twice.
+// What the aggregator knows about every node: what the results need of its
+// newest report (coverage and inventory), the production elements of its recent windows, and
+// whether it is online. Reports are identified by (session, sequence), so a duplicate is never
+// counted twice.
 //
 //   FleetState state(/*kpi_horizon_ms=*/3600000);
 //   if (state.ApplyReport(report) == ReportOutcome::kAccepted) { ... }
@@ -18,6 +18,8 @@
 #include "aggregator/kpi/production_kpis.h"
 #include "aggregator/state/commit_tracker.h"
 #include "aggregator/state/evidence_history.h"
+#include "aggregator/state/newest_report.h"
+#include "aggregator/state/string_pool.h"
 #include "ftel/v1/aggregator_state.pb.h"
 #include "ftel/v1/report.pb.h"
 #include "ftel/v1/status.pb.h"
@@ -35,9 +37,9 @@ struct NodeRecord {
   bool status_seen = false;
   bool status_online = false;
   int64_t status_started_at_ms = 0;
-  // Newest report by window end, without its work units.
+  // Of the newest report by window end, what the results need.
   bool has_report = false;
-  v1::Report latest;
+  NewestReport newest;
   // Production elements per (session, sequence) within the KPI horizon.
   struct Window {
     int64_t start_ms = 0;
@@ -68,7 +70,8 @@ struct NodeRecord {
   bool online() const { return status_seen ? status_online : has_report; }
 };
 
-// Not thread-safe; owned by the aggregator's processing thread.
+// Not thread-safe; owned by the aggregator's processing thread. Not
+// copyable: its nodes point into its string pool.
 class FleetState {
  public:
   using NodeKey = std::pair<std::string, std::string>;  // factory id, node id
@@ -78,19 +81,21 @@ class FleetState {
   explicit FleetState(int64_t kpi_horizon_ms,
                       int64_t evidence_horizon_ms = kDefaultEvidenceHorizonMs)
       : kpi_horizon_ms_(kpi_horizon_ms), evidence_horizon_ms_(evidence_horizon_ms) {}
+  FleetState(const FleetState&) = delete;
+  FleetState& operator=(const FleetState&) = delete;
 
   static constexpr int64_t kDefaultEvidenceHorizonMs = 24 * 3600 * 1000;
   int64_t evidence_horizon_ms() const { return evidence_horizon_ms_; }
   // A scenario's horizon: its report's, else the default.
-  int64_t EvidenceHorizonMs(const v1::ScenarioCoverage& coverage) const {
-    return coverage.evidence_horizon_s() > 0
-               ? static_cast<int64_t>(coverage.evidence_horizon_s()) * 1000
+  int64_t EvidenceHorizonMs(const NewestScenario& scenario) const {
+    return scenario.evidence_horizon_s > 0
+               ? static_cast<int64_t>(scenario.evidence_horizon_s) * 1000
                : evidence_horizon_ms_;
   }
 
-  // Takes the report: its work units are summed into the window, and the
-  // rest is kept as the node's newest report when it is the newest.
-  ReportOutcome ApplyReport(v1::Report report);
+  // Takes the report: its work units are summed into the window, and what
+  // the results need of the rest is kept when it is the newest.
+  ReportOutcome ApplyReport(const v1::Report& report);
   // Settles a report that was rejected for its content: it counts for the
   // node's commits (the agent may delete it), never for its figures.
   void SettleRejected(const v1::Report& report);
@@ -98,6 +103,8 @@ class FleetState {
   void ApplyStatus(const v1::NodeStatus& status);
 
   const std::map<NodeKey, NodeRecord>& nodes() const { return nodes_; }
+  // Distinct scenario ids, links and unknown reasons the nodes hold.
+  size_t pooled_strings() const { return strings_.size(); }
 
   // Nodes changed since the last call, for the state store.
   std::set<NodeKey> TakeChanged();
@@ -119,8 +126,7 @@ class FleetState {
   // added since the last save, and the window end before which the node's
   // stored windows are out of the horizon (INT64_MIN: none are).
   v1::NodeSnapshot SnapshotWithoutWindows(const NodeKey& key) const;
-  // SnapshotWithoutWindows(key), serialized into `out` without copying the
-  // node's newest report into a snapshot first (it is most of the bytes).
+  // SnapshotWithoutWindows(key), serialized into `out`.
   void SerializeWithoutWindows(const NodeKey& key, std::string* out) const;
   std::vector<v1::WindowSnapshot> UnsavedWindows(const NodeKey& key) const;
   int64_t HorizonCutoffMs(const NodeKey& key) const;
@@ -129,8 +135,8 @@ class FleetState {
 
   // Cluster mode: remember the windows accepted here, for TakeLocalDelta.
   void set_record_local_windows(bool on) { record_local_ = on; }
-  // The windows accepted here since the last call, per node, with each
-  // node's newest report; empty when there were none.
+  // The windows accepted here since the last call, per node, with what is
+  // kept of each node's newest report; empty when there were none.
   std::vector<v1::NodeSnapshot> TakeLocalDelta();
   // Merges a peer's delta: new windows are added (known ones ignored), a
   // newer report replaces the newest. Statuses are not part of deltas.
@@ -141,7 +147,6 @@ class FleetState {
   void Touch(const NodeKey& node);
   // Forgets the node's windows that ended before `cutoff_ms`.
   static void DropBefore(int64_t cutoff_ms, NodeRecord* node);
-  v1::NodeSnapshot SnapshotWithoutWindows(const NodeKey& key, bool with_latest) const;
   // Notes a new window for the next save.
   static void AddUnsaved(std::pair<uint64_t, uint64_t> id, NodeRecord* node);
   // Takes one window's evidence into the node's history (and, in cluster
@@ -149,10 +154,14 @@ class FleetState {
   void ApplyEvidence(const NodeKey& key, std::pair<uint64_t, uint64_t> window_id,
                      const v1::Report& report, NodeRecord* node);
   // Forgets evidence older than the longest horizon of the node's newest report.
-  void PruneEvidence(NodeRecord* node) const;
+  void PruneEvidence(NodeRecord* node);
+  // A snapshot's newest report, in either of its forms.
+  void RestoreNewest(const v1::NodeSnapshot& snapshot, NodeRecord* node);
 
   const int64_t kpi_horizon_ms_;
   const int64_t evidence_horizon_ms_;
+  // Declared before the nodes, which hold its strings.
+  StringPool strings_;
   std::map<NodeKey, NodeRecord> nodes_;
   std::set<NodeKey> changed_;
   std::set<std::string> changed_factories_;

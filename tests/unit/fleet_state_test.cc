@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "aggregator/engine/penetration_engine.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -53,7 +54,7 @@ TEST(FleetState, LateWindowFillsItsPlaceButDoesNotReplaceTheNewest) {
   state.ApplyReport(MakeReport(7, 2, 20000, 5));
   EXPECT_EQ(state.ApplyReport(MakeReport(7, 1, 10000, 3)), ReportOutcome::kAccepted);
   const NodeRecord& node = state.nodes().at({"f1", "n1"});
-  EXPECT_EQ(node.latest.sequence(), 2u);
+  EXPECT_EQ(node.newest.sequence, 2u);
   EXPECT_DOUBLE_EQ(Produced(node), 8);
 }
 
@@ -121,10 +122,95 @@ TEST(FleetState, TheStoresSerializationParsesAsTheSnapshotWithoutWindows) {
   v1::NodeSnapshot parsed;
   ASSERT_TRUE(parsed.ParseFromString(bytes));
   const v1::NodeSnapshot expected = state.SnapshotWithoutWindows({"f1", "n1"});
-  ASSERT_TRUE(parsed.has_latest());
-  EXPECT_EQ(parsed.latest().sequence(), 2u);
+  ASSERT_TRUE(parsed.has_newest());
+  EXPECT_EQ(parsed.newest().sequence(), 2u);
+  EXPECT_FALSE(parsed.has_latest()) << "the whole report is not written";
   EXPECT_EQ(parsed.windows_size(), 0);
   EXPECT_EQ(parsed.SerializeAsString(), expected.SerializeAsString());
+}
+
+// A report with scenarios, evidence and the health and inventory figures the
+// results publish.
+v1::Report WithCoverage(v1::Report report, const std::string& custom_id) {
+  for (const char* id : {"PD-01", "PM-02"}) {
+    v1::ScenarioCoverage* s = report.add_scenarios();
+    s->set_catalogue_id(id);
+    s->set_link(id[1] == 'D' ? "PD" : "PM");
+    s->set_built(true);
+    s->set_ai_declared(id[1] == 'M');
+    s->mutable_evidence()->set_inference_count(id[1] == 'M' ? 7 : 0);
+    s->mutable_evidence()->add_model_ids("model-with-a-long-identifier-1");
+  }
+  v1::ScenarioCoverage* custom = report.add_scenarios();
+  custom->set_custom_id(custom_id);
+  custom->set_link("PM");
+  custom->set_built(true);
+  custom->set_evidence_horizon_s(7200);
+  custom->mutable_evidence()->set_unknown_reason("model server unreachable");
+  report.mutable_inventory()->set_terminals(12);
+  report.mutable_inventory()->set_ai_capable_terminals(5);
+  report.mutable_health()->set_spool_pending(3);
+  report.mutable_health()->set_dropped_full(1);
+  report.mutable_health()->set_dropped_disk_full(2);
+  report.set_uncommitted_from(4);
+  return report;
+}
+
+TEST(FleetState, AStateFileOfWholeReportsLoadsAsTheCompactForm) {
+  // Before the compact form, a node's row held its newest report whole, as
+  // `latest`; such a row restores to what the compact one does.
+  FleetState state(3600000);
+  const v1::Report report = WithCoverage(MakeReport(9, 5, 50000, 5), "inspection-x");
+  state.ApplyReport(report);
+  const v1::NodeSnapshot compact = state.Snapshot({"f1", "n1"});
+  ASSERT_TRUE(compact.has_newest());
+  v1::NodeSnapshot whole = compact;
+  whole.clear_newest();
+  *whole.mutable_latest() = report;
+  whole.mutable_latest()->clear_work_units();
+  FleetState restored(3600000);
+  restored.Restore(whole);
+  EXPECT_EQ(restored.Snapshot({"f1", "n1"}).SerializeAsString(), compact.SerializeAsString());
+  const NewestReport& newest = restored.nodes().at({"f1", "n1"}).newest;
+  EXPECT_EQ(newest.sequence, 5u);
+  EXPECT_EQ(newest.uncommitted_from, 4u);
+  EXPECT_EQ(newest.dropped, 3u);
+  EXPECT_EQ(newest.spool_pending, 3u);
+  ASSERT_EQ(newest.scenarios.size(), 3u);
+  EXPECT_TRUE(newest.scenarios[2].custom);
+  EXPECT_EQ(newest.scenarios[2].id(), "inspection-x");
+  EXPECT_EQ(newest.scenarios[2].evidence_horizon_s, 7200u);
+  // And the results are the same.
+  auto catalogue = ScenarioCatalogue::Load(SourceConfigDir() + "/scenario-catalogue.tsv");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  const FleetResults from_whole = ComputeResults(restored, *catalogue, 60000);
+  const FleetResults from_compact = ComputeResults(state, *catalogue, 60000);
+  ASSERT_EQ(from_whole.factories.size(), 1u);
+  EXPECT_EQ(from_whole.factories[0]->SerializeAsString(),
+            from_compact.factories[0]->SerializeAsString());
+  EXPECT_EQ(from_compact.factories[0]->agent_dropped(), 3u);
+  EXPECT_EQ(from_compact.factories[0]->custom_built(), 1u);
+}
+
+TEST(FleetState, StringsNoNodeHoldsAnyMoreAreFreed) {
+  // A node that names a new custom scenario in every report (an hour apart):
+  // each is held while the evidence horizon (24 h) keeps it, then freed, so
+  // what a publisher sends cannot grow the state without bound.
+  FleetState state(3600000);
+  constexpr int64_t kHour = 3600 * 1000;
+  for (int i = 1; i <= 100; ++i) {
+    state.ApplyReport(
+        WithCoverage(MakeReport(9, i, 1800000000000 + i * kHour, 1), absl::StrCat("job-", i)));
+  }
+  // Two catalogue ids, two links, one unknown reason, and the custom ids of
+  // the last 24 or 25 hours.
+  EXPECT_LE(state.pooled_strings(), 5u + 25u);
+  EXPECT_GE(state.pooled_strings(), 5u + 24u);
+  // A restore over the node releases what it held.
+  FleetState fresh(3600000);
+  fresh.Restore(state.Snapshot({"f1", "n1"}));
+  fresh.Restore(state.Snapshot({"f1", "n1"}));
+  EXPECT_EQ(fresh.pooled_strings(), state.pooled_strings());
 }
 
 TEST(FleetState, GroupInventorySumsDoNotWrap) {
@@ -198,7 +284,7 @@ TEST(FleetStateMerge, TwoMembersExchangingDeltasHoldTheSingleStateCounts) {
     EXPECT_EQ(node.windows.size(), 10u);
     EXPECT_EQ(node.reports, 10u);
     EXPECT_DOUBLE_EQ(Produced(node), Produced(single.nodes().at({"f1", "n1"})));
-    EXPECT_EQ(node.latest.sequence(), 10u);
+    EXPECT_EQ(node.newest.sequence, 10u);
   }
 }
 
