@@ -59,12 +59,19 @@ struct Row {
   double recompute_ms;
   double incremental_ms;
   double unchanged_ms;
+  // The fleet state alone (after ingest), per factory; and the whole
+  // process after the results cache and its snapshots were built.
+  double state_bytes_per_factory;
   int64_t rss_mib;
   double file_bytes_per_factory;
+  // What a save writes for one node besides its new windows.
+  size_t row_bytes;
   double load_s;
 };
 
-Row Measure(const ScenarioCatalogue& catalogue, int factories) {
+// `windows`: at least this many 10 s windows per factory before the
+// measured ones (360 fills the default one-hour KPI horizon).
+Row Measure(const ScenarioCatalogue& catalogue, int factories, int windows) {
   const InputValidator validator("ftel", &catalogue, ValidationLimits{262144, 300000});
   FleetState state(3600000);
   // What the previous, larger-or-smaller fleet freed goes back to the system
@@ -74,8 +81,8 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
   const v1::Report base = TypicalReport(catalogue, "f0", 1, kNow - 60000);
   v1::Report report = base;
   // Every factory reports twice before timing starts; then a steady stream.
-  const int warmup = 2 * factories;
   const int measured = std::max(20000, factories);
+  const int warmup = std::max(2 * factories, windows * factories - measured);
   // 10 s windows, contiguous per factory and ending before now: the typical
   // report's work units are a 10 s window's, and in a shorter one their
   // times would be longer than the window (the validator rejects that).
@@ -103,6 +110,8 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
       std::abort();
     }
   }
+  const double state_bytes =
+      static_cast<double>(RssKib() - rss_before) * 1024.0 / static_cast<double>(factories);
   const double recompute_start = CpuSeconds();
   const FleetResults results = ComputeResults(state, catalogue, kNow, 300000);
   const double recompute_s = CpuSeconds() - recompute_start;
@@ -157,14 +166,13 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
   }
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
-  return Row{factories,
-             cpu / measured * 1e6,
-             recompute_s * 1e3,
-             incremental_s * 1e3,
-             unchanged_s * 1e3,
-             rss_mib,
-             static_cast<double>(file.st_size) / factories,
-             load_s};
+  std::string row;
+  state.SerializeWithoutWindows(*all.begin(), &row);
+  return Row{factories,         cpu / measured * 1e6,
+             recompute_s * 1e3, incremental_s * 1e3,
+             unchanged_s * 1e3, state_bytes,
+             rss_mib,           static_cast<double>(file.st_size) / factories,
+             row.size(),        load_s};
 }
 
 }  // namespace
@@ -172,21 +180,27 @@ Row Measure(const ScenarioCatalogue& catalogue, int factories) {
 
 int main(int argc, char** argv) {
   int max_factories = 100000;
-  if (argc > 1 && !absl::SimpleAtoi(argv[1], &max_factories)) {
-    std::fprintf(stderr, "usage: ftel_bench_aggregator_scaling [max_factories]\n");
+  int windows = 0;
+  if ((argc > 1 && !absl::SimpleAtoi(argv[1], &max_factories)) ||
+      (argc > 2 && !absl::SimpleAtoi(argv[2], &windows))) {
+    std::fprintf(stderr,
+                 "usage: ftel_bench_aggregator_scaling [max_factories [windows_per_factory]]\n"
+                 "  windows_per_factory: 10 s windows each factory holds (default: 3 or 4;\n"
+                 "  360 fills the default one-hour KPI horizon)\n");
     return 2;
   }
   auto catalogue = ftel::ScenarioCatalogue::Load(FTEL_SOURCE_DIR "/config/scenario-catalogue.tsv");
   if (!catalogue.ok()) return 1;
-  std::printf("%-10s %14s %18s %23s %19s %10s %16s %13s\n", "factories", "cpu us/report",
-              "full recompute ms", "after 1,000 reports ms", "nothing changed ms", "state MiB",
-              "file B/factory", "load file s");
+  std::printf("%-10s %14s %18s %23s %19s %16s %12s %16s %10s %13s\n", "factories", "cpu us/report",
+              "full recompute ms", "after 1,000 reports ms", "nothing changed ms",
+              "state B/factory", "total MiB", "file B/factory", "row B", "load file s");
   for (int factories : {10, 1000, 10000, 43715, 100000}) {
     if (factories > max_factories) break;
-    const ftel::Row row = ftel::Measure(*catalogue, factories);
-    std::printf("%-10d %14.2f %18.1f %23.1f %19.2f %10lld %16.0f %13.2f\n", row.factories,
-                row.us_per_report, row.recompute_ms, row.incremental_ms, row.unchanged_ms,
-                static_cast<long long>(row.rss_mib), row.file_bytes_per_factory, row.load_s);
+    const ftel::Row row = ftel::Measure(*catalogue, factories, windows);
+    std::printf("%-10d %14.2f %18.1f %23.1f %19.2f %16.0f %12lld %16.0f %10zu %13.2f\n",
+                row.factories, row.us_per_report, row.recompute_ms, row.incremental_ms,
+                row.unchanged_ms, row.state_bytes_per_factory, static_cast<long long>(row.rss_mib),
+                row.file_bytes_per_factory, row.row_bytes, row.load_s);
     std::fflush(stdout);
   }
   return 0;

@@ -87,10 +87,29 @@ sample() {  # pid
   stat=($(cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null || echo "0 0"))
   echo "$((stat[0] + stat[1])) $(awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0)"
 }
+# The aggregator's threads: thread id and CPU ticks so far, one per line.
+sample_threads() {
+  local task utime stime
+  for task in /proc/"$aggregator_pid"/task/*; do
+    read -r utime stime < <(cut -d' ' -f14,15 "$task/stat" 2>/dev/null || echo "0 0")
+    echo "${task##*/} $((utime + stime))"
+  done
+}
+from=$((interval_ms / 1000 + 10))
+to=$((duration_s))
 start=$(date +%s)
 while kill -0 "$loadgen_pid" 2>/dev/null; do
-  echo "$(($(date +%s) - start)) $(sample "$aggregator_pid") $(sample "$mosquitto_pid")" \
+  elapsed=$(($(date +%s) - start))
+  echo "$elapsed $(sample "$aggregator_pid") $(sample "$mosquitto_pid")" \
     "$(sample "$loadgen_pid")" >>"$run/samples"
+  if ((elapsed >= from)) && [[ ! -s "$run/threads.first" ]]; then
+    sample_threads >"$run/threads.first"
+    echo "$elapsed" >"$run/threads.first_s"
+  fi
+  if ((elapsed <= to)); then
+    sample_threads >"$run/threads.last"
+    echo "$elapsed" >"$run/threads.last_s"
+  fi
   sleep 5
 done
 set +e
@@ -101,9 +120,7 @@ peak=$(awk '/VmHWM/{print $2}' "/proc/$aggregator_pid/status")
 cat "$run/loadgen.out"
 # While every node publishes: from one interval (plus the generator's
 # connect and announcement, a few seconds) after the start to the end of
-# the schedule.
-from=$((interval_ms / 1000 + 10))
-to=$((duration_s))
+# the schedule (from and to above).
 echo "== $(date -u +%Y-%m-%d), $(nproc) cores; CPU in cores from ${from} s to ${to} s after the start"
 awk -v from="$from" -v to="$to" -v ticks="$ticks" -v peak="$peak" '
   $1 >= from && first == "" { first = $0 }
@@ -117,4 +134,19 @@ awk -v from="$from" -v to="$to" -v ticks="$ticks" -v peak="$peak" '
     printf "%-16s %8.2f %12.0f\n", "mosquitto", (b[4] - a[4]) / ticks / seconds, b[5] / 1024
     printf "%-16s %8.2f %12.0f\n", "ftel-loadgen", (b[6] - a[6]) / ticks / seconds, b[7] / 1024
   }' "$run/samples"
+# The aggregator by thread over the same time: its main thread (the loop:
+# ingest, saves, recomputes, result publishes) and the others by use (Paho
+# C's receive and send threads are the two busiest of them).
+if [[ -s "$run/threads.first" && -s "$run/threads.last" ]]; then
+  seconds=$(($(cat "$run/threads.last_s") - $(cat "$run/threads.first_s")))
+  if ((seconds > 0)); then
+    # Per thread: "main" or "other", and its cores, busiest first.
+    by_thread=$(awk -v pid="$aggregator_pid" -v ticks="$ticks" -v seconds="$seconds" '
+      NR == FNR { first[$1] = $2; next }
+      { printf "%s %.2f\n", ($1 == pid ? "main" : "other"), ($2 - first[$1]) / ticks / seconds }
+      ' "$run/threads.first" "$run/threads.last" | sort -k2 -rn)
+    echo "ftel-aggregator threads: main $(awk '$1 == "main" { print $2 }' <<<"$by_thread") cores;" \
+      "others $(awk '$1 == "other" && $2 >= 0.01 { printf "%s ", $2 }' <<<"$by_thread")"
+  fi
+fi
 exit "$status"
