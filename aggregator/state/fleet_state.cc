@@ -8,7 +8,7 @@ namespace ftel {
 bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
   auto after = spans.lower_bound(start_ms);
   if (after != spans.end() && after->first < end_ms) return true;
-  return after != spans.begin() && std::prev(after)->second > start_ms;
+  return after != spans.begin() && std::prev(after)->second.end_ms > start_ms;
 }
 
 ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
@@ -44,7 +44,7 @@ ReportOutcome FleetState::ApplyReport(const v1::Report& report) {
   AddUnsaved(key, &node);
   window.start_ms = report.window_start_ms();
   window.end_ms = report.window_end_ms();
-  node.spans[window.start_ms] = window.end_ms;
+  node.spans[window.start_ms] = {window.end_ms, key};
   window.totals.windows = 1;
   for (const v1::WorkUnitElements& elements : report.work_units()) window.totals.Add(elements);
   ApplyEvidence(node_key, key, report, &node);
@@ -126,6 +126,18 @@ void FleetState::AddUnsaved(std::pair<uint64_t, uint64_t> id, NodeRecord* node) 
 }
 
 void FleetState::DropBefore(int64_t cutoff_ms, NodeRecord* node) {
+  if (node->spans.size() == node->windows.size()) {
+    // From the oldest start, up to the first window still in the horizon:
+    // what each report costs here is what left, not the hour it keeps.
+    for (auto it = node->spans.begin(); it != node->spans.end() && it->first < cutoff_ms;) {
+      if (it->second.end_ms >= cutoff_ms) break;
+      node->windows.erase(it->second.id);
+      it = node->spans.erase(it);
+    }
+    return;
+  }
+  // A restored state whose windows shared a start (not written by this
+  // version, which counts no overlap): every window is looked at.
   for (auto it = node->windows.begin(); it != node->windows.end();) {
     if (it->second.end_ms < cutoff_ms) {
       node->spans.erase(it->second.start_ms);
@@ -238,7 +250,7 @@ void FleetState::Restore(const v1::NodeSnapshot& snapshot, bool windows_saved) {
     window.start_ms = w.start_ms();
     window.end_ms = w.end_ms();
     window.totals = ElementTotals::FromSnapshot(w.totals());
-    node.spans[window.start_ms] = window.end_ms;
+    node.spans[window.start_ms] = {window.end_ms, {w.session_id(), w.sequence()}};
     if (!windows_saved) node.unsaved_windows.emplace_back(w.session_id(), w.sequence());
   }
   if (!windows_saved && snapshot.windows_size() > 0) changed_.insert(key);
@@ -315,7 +327,7 @@ void FleetState::MergeDelta(const v1::NodeSnapshot& delta) {
     window.start_ms = w.start_ms();
     window.end_ms = w.end_ms();
     window.totals = ElementTotals::FromSnapshot(w.totals());
-    node.spans[window.start_ms] = window.end_ms;
+    node.spans[window.start_ms] = {window.end_ms, {w.session_id(), w.sequence()}};
     ++node.reports;
     for (const v1::WindowEvidence& e : w.evidence()) {
       v1::AiEvidence evidence;

@@ -47,8 +47,14 @@ struct NodeRecord {
     ElementTotals totals;
   };
   std::map<std::pair<uint64_t, uint64_t>, Window> windows;
-  // The same windows as start -> end, to find overlaps.
-  std::map<int64_t, int64_t> spans;
+  // The same windows by start, to find overlaps and, since counted windows
+  // never overlap (so their ends are in the same order), the ones that left
+  // the horizon without looking at the others.
+  struct Span {
+    int64_t end_ms = 0;
+    std::pair<uint64_t, uint64_t> id;
+  };
+  std::map<int64_t, Span> spans;
   uint64_t reports = 0;
   uint64_t duplicates = 0;
   // Reports not counted because their window overlapped counted time.

@@ -68,6 +68,47 @@ TEST(FleetState, WindowsOutsideTheHorizonAreDroppedAndNotAccepted) {
   EXPECT_DOUBLE_EQ(Produced(node), 2);
 }
 
+TEST(FleetState, AnHourOfWindowsKeepsExactlyThoseInTheHorizon) {
+  // 10 s windows for 100 minutes into a 1 h horizon: each report drops what
+  // left, oldest first, and keeps the rest.
+  FleetState state(3600000);
+  for (uint64_t i = 1; i <= 600; ++i) {
+    v1::Report report = MakeReport(7, i, static_cast<int64_t>(i) * 10000, i);
+    report.set_window_start_ms(report.window_end_ms() - 10000);
+    ASSERT_EQ(state.ApplyReport(report), ReportOutcome::kAccepted);
+    const NodeRecord& node = state.nodes().at({"f1", "n1"});
+    // Windows ending at or after (end - 1 h): 361 once the hour is full.
+    const uint64_t kept = std::min<uint64_t>(i, 361);
+    ASSERT_EQ(node.windows.size(), kept) << "after window " << i;
+    ASSERT_EQ(node.spans.size(), kept);
+  }
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  // Produced 240..600: the windows left are the newest 361.
+  EXPECT_DOUBLE_EQ(Produced(node), (240.0 + 600.0) * 361 / 2);
+  EXPECT_EQ(node.windows.begin()->first.second, 240u);
+}
+
+TEST(FleetState, RestoredWindowsSharingAStartStillLeaveTheHorizon) {
+  // Not written by this version (it counts no overlap), but a state file is
+  // input: two windows with one start, and both go when the hour passes.
+  v1::NodeSnapshot snapshot;
+  snapshot.mutable_identity()->set_factory_id("f1");
+  snapshot.mutable_identity()->set_node_id("n1");
+  for (uint64_t sequence : {1, 2}) {
+    v1::WindowSnapshot* w = snapshot.add_windows();
+    w->set_session_id(3);
+    w->set_sequence(sequence);
+    w->set_start_ms(0);
+    w->set_end_ms(10000);
+  }
+  FleetState state(3600000);
+  state.Restore(snapshot);
+  ASSERT_EQ(state.nodes().at({"f1", "n1"}).windows.size(), 2u);
+  ASSERT_EQ(state.ApplyReport(MakeReport(7, 1, 4000000, 1)), ReportOutcome::kAccepted);
+  EXPECT_EQ(state.nodes().at({"f1", "n1"}).windows.size(), 1u);
+  EXPECT_DOUBLE_EQ(Produced(state.nodes().at({"f1", "n1"})), 1);
+}
+
 TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
   FleetState state(3600000);
   v1::NodeStatus online;
