@@ -127,10 +127,14 @@ void FleetState::AddUnsaved(std::pair<uint64_t, uint64_t> id, NodeRecord* node) 
 
 void FleetState::DropBefore(int64_t cutoff_ms, NodeRecord* node) {
   if (node->spans.size() == node->windows.size()) {
-    // From the oldest start, up to the first window still in the horizon:
-    // what each report costs here is what left, not the hour it keeps.
+    // Only windows that began before the cutoff can have ended before it:
+    // each report looks at those (what left, and the one or two still
+    // reaching into the horizon), not at the whole hour it keeps.
     for (auto it = node->spans.begin(); it != node->spans.end() && it->first < cutoff_ms;) {
-      if (it->second.end_ms >= cutoff_ms) break;
+      if (it->second.end_ms >= cutoff_ms) {
+        ++it;
+        continue;
+      }
       node->windows.erase(it->second.id);
       it = node->spans.erase(it);
     }

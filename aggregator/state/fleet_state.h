@@ -47,9 +47,8 @@ struct NodeRecord {
     ElementTotals totals;
   };
   std::map<std::pair<uint64_t, uint64_t>, Window> windows;
-  // The same windows by start, to find overlaps and, since counted windows
-  // never overlap (so their ends are in the same order), the ones that left
-  // the horizon without looking at the others.
+  // The same windows by start, to find overlaps and the ones that left the
+  // horizon (they began before its start) without looking at the others.
   struct Span {
     int64_t end_ms = 0;
     std::pair<uint64_t, uint64_t> id;

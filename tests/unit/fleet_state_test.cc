@@ -109,6 +109,33 @@ TEST(FleetState, RestoredWindowsSharingAStartStillLeaveTheHorizon) {
   EXPECT_DOUBLE_EQ(Produced(state.nodes().at({"f1", "n1"})), 1);
 }
 
+TEST(FleetState, RestoredOverlappingWindowsLeaveTheHorizonEachByItsEnd) {
+  // A state file from before overlaps were refused: a long window and a
+  // short one inside it. The short one leaves when it ended, although the
+  // long one began earlier and is still in the horizon.
+  v1::NodeSnapshot snapshot;
+  snapshot.mutable_identity()->set_factory_id("f1");
+  snapshot.mutable_identity()->set_node_id("n1");
+  const std::pair<int64_t, int64_t> spans[] = {{0, 100000}, {50000, 60000}};
+  uint64_t sequence = 0;
+  for (const auto& [start, end] : spans) {
+    v1::WindowSnapshot* w = snapshot.add_windows();
+    w->set_session_id(3);
+    w->set_sequence(++sequence);
+    w->set_start_ms(start);
+    w->set_end_ms(end);
+    w->mutable_totals()->set_produced_quantity(static_cast<double>(sequence));
+  }
+  FleetState state(3600000);
+  state.Restore(snapshot);
+  // The horizon now starts at 70 s.
+  ASSERT_EQ(state.ApplyReport(MakeReport(7, 1, 3670000, 10)), ReportOutcome::kAccepted);
+  const NodeRecord& node = state.nodes().at({"f1", "n1"});
+  EXPECT_EQ(node.windows.size(), 2u);
+  EXPECT_EQ(node.windows.count({3, 2}), 0u) << "the short window ended at 60 s";
+  EXPECT_DOUBLE_EQ(Produced(node), 1 + 10);
+}
+
 TEST(FleetState, StaleStatusDoesNotOverrideNewerOne) {
   FleetState state(3600000);
   v1::NodeStatus online;
