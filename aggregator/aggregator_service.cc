@@ -143,7 +143,8 @@ void AggregatorService::ProcessBatch(std::deque<MessageInbox::Received> batch) {
 }
 
 void AggregatorService::Process(const MqttMessage& message) {
-  ValidationResult input = validator_.Validate(message, clock_->NowMs());
+  validator_.Validate(message, clock_->NowMs(), &input_);
+  const ValidationResult& input = input_;
   switch (input.kind) {
     case ValidationResult::Kind::kRejected:
       Reject(input.rejection, message.topic, input.detail);
@@ -154,6 +155,9 @@ void AggregatorService::Process(const MqttMessage& message) {
       return;
     case ValidationResult::Kind::kClusterDelta:
       for (const v1::NodeSnapshot& node : input.delta.nodes()) state_.MergeDelta(node);
+      // A peer's delta may be a whole batch of nodes: its storage is not
+      // kept for the next message, as a report's is.
+      input_.delta = v1::ClusterDelta();
       dirty_ = true;
       return;
     case ValidationResult::Kind::kStatus: {
@@ -167,7 +171,7 @@ void AggregatorService::Process(const MqttMessage& message) {
       break;
   }
   const uint64_t session = input.report.session_id();
-  const ReportOutcome outcome = state_.ApplyReport(std::move(input.report));
+  const ReportOutcome outcome = state_.ApplyReport(input.report);
   if (outcome == ReportOutcome::kOverlapping) {
     uint64_t count;
     {

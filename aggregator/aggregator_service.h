@@ -120,6 +120,7 @@ class AggregatorService {
   // The data path, in order.
   MessageInbox* const inbox_;
   const InputValidator validator_;
+  ValidationResult input_;  // the message in hand; reused, with its storage
   FleetState state_;
   ResultsCache results_cache_;
   FactoryPublishSchedule factory_schedule_;

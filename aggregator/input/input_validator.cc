@@ -1,9 +1,12 @@
 #include "aggregator/input/input_validator.h"
 
+#include <algorithm>
 #include <cmath>
-#include <set>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace ftel {
 namespace {
@@ -25,13 +28,6 @@ constexpr double kMaxRunTimePerUnitS = 365.0 * 24 * 3600;
 constexpr uint32_t kMaxInventoryCount = 10000000;
 // Rounding slack when a time element is compared with its window.
 constexpr double kWindowSlackS = 0.001;
-
-ValidationResult Reject(Rejection reason, std::string detail) {
-  ValidationResult result;
-  result.rejection = reason;
-  result.detail = std::move(detail);
-  return result;
-}
 
 bool Fail(ValidationResult* result, Rejection reason, std::string detail) {
   result->kind = ValidationResult::Kind::kRejected;
@@ -97,79 +93,89 @@ const char* RejectionName(Rejection reason) {
 
 Rejection RejectionByIndex(int index) { return static_cast<Rejection>(index); }
 
-ValidationResult InputValidator::Validate(const MqttMessage& message, int64_t now_ms) const {
+void InputValidator::Validate(const MqttMessage& message, int64_t now_ms,
+                              ValidationResult* result) const {
+  // The decoded messages keep their storage for the next message: a report
+  // parsed into last time's allocations costs no malloc per field.
+  result->kind = ValidationResult::Kind::kRejected;
+  result->rejection = Rejection::kUndecodable;
+  result->detail.clear();
+  result->settles = false;
   // A peer's delta carries a whole batch of nodes, each with its newest
   // report: max_payload_bytes, a bound for one agent's message, is not its.
   if (!cluster_member_id_.empty()) {
     if (std::optional<std::string> member = topics_.ParseClusterDeltaTopic(message.topic)) {
-      return ValidateClusterDelta(message, *member);
+      ValidateClusterDelta(message, *member, result);
+      return;
     }
   }
   if (message.payload.size() > limits_.max_payload_bytes) {
-    return Reject(Rejection::kTooLarge,
-                  absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
+    Fail(result, Rejection::kTooLarge,
+         absl::StrCat(message.payload.size(), " bytes > ", limits_.max_payload_bytes));
+    return;
   }
   const std::optional<NodeTopic> topic = topics_.ParseNodeTopic(message.topic);
-  if (!topic.has_value()) return Reject(Rejection::kUnknownTopic, "not an ftel node topic");
-  ValidationResult result;
+  if (!topic.has_value()) {
+    Fail(result, Rejection::kUnknownTopic, "not an ftel node topic");
+    return;
+  }
   if (topic->kind == NodeTopicKind::kStatus) {
     // An empty retained payload clears a status; there is nothing to apply.
     if (message.payload.empty()) {
-      result.kind = ValidationResult::Kind::kStatusCleared;
-      return result;
+      result->kind = ValidationResult::Kind::kStatusCleared;
+      return;
     }
-    v1::NodeStatus& status = result.status;
-    if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.NodeStatus", &status, &result)) {
-      return result;
+    v1::NodeStatus& status = result->status;
+    if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.NodeStatus", &status, result)) {
+      return;
     }
     // Bounded like a report's window: a status from the far future would
     // pin the node's state, which follows the newest started_at.
     if (status.started_at_ms() < kEarliestPlausibleMs ||
         status.started_at_ms() > now_ms + limits_.max_clock_skew_ms) {
-      return Reject(Rejection::kClockSkew,
-                    absl::StrCat("status started_at_ms ", status.started_at_ms(),
-                                 " is before 2020 or beyond max_clock_skew_s after the "
-                                 "aggregator's now"));
+      Fail(result, Rejection::kClockSkew,
+           absl::StrCat("status started_at_ms ", status.started_at_ms(),
+                        " is before 2020 or beyond max_clock_skew_s after the "
+                        "aggregator's now"));
+      return;
     }
     if (status.state() != v1::NodeStatus::ONLINE && status.state() != v1::NodeStatus::OFFLINE) {
-      return Reject(Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");
+      Fail(result, Rejection::kBadStatus, "state is neither ONLINE nor OFFLINE");
+      return;
     }
-    result.kind = ValidationResult::Kind::kStatus;
-    return result;
+    result->kind = ValidationResult::Kind::kStatus;
+    return;
   }
-  v1::Report& report = result.report;
-  if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.Report", &report, &result)) {
-    return result;
+  v1::Report& report = result->report;
+  if (!DecodeNodeMessage(message.payload, *topic, "ftel.v1.Report", &report, result)) return;
+  if (!CheckReport(report, now_ms, result)) {
+    result->settles = true;
+    return;
   }
-  if (!CheckReport(report, now_ms, &result)) {
-    result.settles = true;
-    return result;
-  }
-  result.kind = ValidationResult::Kind::kReport;
-  return result;
+  result->kind = ValidationResult::Kind::kReport;
 }
 
-ValidationResult InputValidator::ValidateClusterDelta(const MqttMessage& message,
-                                                      const std::string& member_id) const {
-  ValidationResult result;
+void InputValidator::ValidateClusterDelta(const MqttMessage& message, const std::string& member_id,
+                                          ValidationResult* result) const {
   if (member_id == cluster_member_id_) {
-    result.kind = ValidationResult::Kind::kOwnClusterDelta;
-    return result;
+    result->kind = ValidationResult::Kind::kOwnClusterDelta;
+    return;
   }
-  if (!result.delta.ParseFromString(message.payload)) {
-    return Reject(Rejection::kUndecodable, "not a ftel.v1.ClusterDelta");
+  if (!result->delta.ParseFromString(message.payload)) {
+    Fail(result, Rejection::kUndecodable, "not a ftel.v1.ClusterDelta");
+    return;
   }
   // A peer's ids end up in result topics: its delta is held to the rule an
   // agent's reports are, and rejected whole.
-  for (const v1::NodeSnapshot& node : result.delta.nodes()) {
+  for (const v1::NodeSnapshot& node : result->delta.nodes()) {
     if (!IsValidId(node.identity().factory_id()) || !IsValidId(node.identity().node_id())) {
-      return Reject(Rejection::kUndecodable, absl::StrCat("cluster delta names an invalid node '",
-                                                          node.identity().factory_id(), "/",
-                                                          node.identity().node_id(), "'"));
+      Fail(result, Rejection::kUndecodable,
+           absl::StrCat("cluster delta names an invalid node '", node.identity().factory_id(), "/",
+                        node.identity().node_id(), "'"));
+      return;
     }
   }
-  result.kind = ValidationResult::Kind::kClusterDelta;
-  return result;
+  result->kind = ValidationResult::Kind::kClusterDelta;
 }
 
 bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
@@ -192,10 +198,34 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
         result, Rejection::kClockSkew,
         absl::StrCat("window ends at ", end, ", ", end - now_ms, " ms after the aggregator's now"));
   }
-  std::set<std::string> ids;
-  for (const v1::ScenarioCoverage& s : report.scenarios()) {
+  // Where the first scenario (in report order) whose id came before is:
+  // found by one sort of (custom?, id, index) rather than a set of strings.
+  // Custom and catalogue ids are apart.
+  struct Keyed {
+    bool custom;
+    absl::string_view id;
+    int index;
+    bool operator<(const Keyed& other) const {
+      return std::tie(custom, id, index) < std::tie(other.custom, other.id, other.index);
+    }
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(report.scenarios_size());
+  for (int i = 0; i < report.scenarios_size(); ++i) {
+    const v1::ScenarioCoverage& s = report.scenarios(i);
+    keyed.push_back({s.has_custom_id(), s.has_custom_id() ? s.custom_id() : s.catalogue_id(), i});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  int first_repeat = report.scenarios_size();
+  for (size_t k = 1; k < keyed.size(); ++k) {
+    if (keyed[k].custom == keyed[k - 1].custom && keyed[k].id == keyed[k - 1].id) {
+      first_repeat = std::min(first_repeat, keyed[k].index);
+    }
+  }
+  for (int i = 0; i < report.scenarios_size(); ++i) {
+    const v1::ScenarioCoverage& s = report.scenarios(i);
     const std::string& id = s.has_custom_id() ? s.custom_id() : s.catalogue_id();
-    if (id.empty() || !ids.insert((s.has_custom_id() ? "custom:" : "") + id).second) {
+    if (id.empty() || i == first_repeat) {
       return Fail(result, Rejection::kInconsistentCounts,
                   absl::StrCat("scenario id '", id, "' is empty or repeated"));
     }

@@ -5,7 +5,8 @@
 // runs. A new validation rule goes here, with a Rejection reason of its own.
 //
 //   InputValidator validator(topics, &catalogue, limits);
-//   ValidationResult result = validator.Validate(message, clock.NowMs());
+//   ValidationResult result;  // kept: the next message reuses its storage
+//   validator.Validate(message, clock.NowMs(), &result);
 //   if (!result.ok()) Count(result.rejection);
 #ifndef FTEL_AGGREGATOR_INPUT_INPUT_VALIDATOR_H_
 #define FTEL_AGGREGATOR_INPUT_INPUT_VALIDATOR_H_
@@ -84,12 +85,14 @@ class InputValidator {
         limits_(limits),
         cluster_member_id_(std::move(cluster_member_id)) {}
 
-  ValidationResult Validate(const MqttMessage& message, int64_t now_ms) const;
+  // Fills `result`, whatever it held before (only the members its kind
+  // names are meaningful).
+  void Validate(const MqttMessage& message, int64_t now_ms, ValidationResult* result) const;
 
  private:
   bool CheckReport(const v1::Report& report, int64_t now_ms, ValidationResult* result) const;
-  ValidationResult ValidateClusterDelta(const MqttMessage& message,
-                                        const std::string& member_id) const;
+  void ValidateClusterDelta(const MqttMessage& message, const std::string& member_id,
+                            ValidationResult* result) const;
 
   const TopicScheme topics_;
   const ScenarioCatalogue* catalogue_;

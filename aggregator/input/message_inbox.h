@@ -7,6 +7,7 @@
 #ifndef FTEL_AGGREGATOR_INPUT_MESSAGE_INBOX_H_
 #define FTEL_AGGREGATOR_INPUT_MESSAGE_INBOX_H_
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 
@@ -18,7 +19,7 @@
 
 namespace ftel {
 
-// Thread-safe.
+// Push from any thread; Drain from one consumer thread.
 class MessageInbox {
  public:
   struct Received {
@@ -29,13 +30,22 @@ class MessageInbox {
   // Queues a message; never blocks on processing.
   void Push(MqttMessage message, int64_t at_ms) ABSL_LOCKS_EXCLUDED(mu_);
   // Waits up to `timeout` for a message, then takes everything queued
-  // (possibly nothing).
+  // (possibly nothing). Takes at most one batch per kMinBatchGap: under a
+  // steady stream the caller sleeps out the rest of the gap first, so that
+  // messages come in batches instead of one wake-up (two context switches,
+  // and the transport's thread waking this one) per message. A caller that
+  // was busy for longer, or a message after a quiet spell, waits for
+  // nothing.
   std::deque<Received> Drain(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
+
+  static constexpr absl::Duration kMinBatchGap = absl::Milliseconds(2);
 
  private:
   absl::Mutex mu_;
   std::deque<Received> queue_ ABSL_GUARDED_BY(mu_);
   Doorbell arrived_;  // the wait is on the monotonic clock
+  // When Drain last returned a batch (monotonic); the consumer's only.
+  std::chrono::steady_clock::time_point last_drain_;
 };
 
 }  // namespace ftel

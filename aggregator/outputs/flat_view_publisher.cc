@@ -1,13 +1,11 @@
 #include "aggregator/outputs/flat_view_publisher.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "libftel/platform/log.h"
+#include "libftel/schema/proto_json.h"
 
 namespace ftel {
 namespace {
@@ -47,12 +45,6 @@ void AddPenetration(const std::string& name, const v1::GroupPenetration& penetra
   (*view)[name + "_at_or_above_20"] = penetration.marks().at_or_above_20();
   (*view)[name + "_at_or_above_60"] = penetration.marks().at_or_above_60();
   (*view)[name + "_at_or_above_70"] = penetration.marks().at_or_above_70();
-}
-
-std::string Number(double value) {
-  std::string text = absl::StrFormat("%.15g", value);
-  if (std::strtod(text.c_str(), nullptr) != value) text = absl::StrFormat("%.17g", value);
-  return text;
 }
 
 }  // namespace
@@ -115,7 +107,8 @@ std::string FlatViewJson(const FlatView& view) {
     if (!std::isfinite(value)) continue;
     if (json.size() > 1) json += ",";
     // Names are built from catalogue ids and fixed words: nothing to escape.
-    absl::StrAppend(&json, "\"", name, "\":", Number(value));
+    absl::StrAppend(&json, "\"", name, "\":");
+    AppendJsonDouble(value, &json);
   }
   return json + "}";
 }
@@ -123,18 +116,20 @@ std::string FlatViewJson(const FlatView& view) {
 FlatViewPublisher::FlatViewPublisher(std::string topic_root, MqttTransport* transport)
     : root_(std::move(topic_root)), transport_(transport) {}
 
-uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::string json) {
+uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::string json,
+                                             bool connected) {
   {
     absl::MutexLock lock(&mu_);
     auto it = published_.find(topic);
     if (it != published_.end() && it->second == json) return 0;
-    if (!transport_->IsConnected()) return 0;
+    if (!connected || round_failed_.load(std::memory_order_relaxed)) return 0;
     published_[topic] = json;
   }
   transport_->Publish(
       MqttMessage{topic, std::move(json), 1, true}, [this, topic](absl::Status done) {
         if (done.ok()) return;
         LogWarning(absl::StrCat("publish ", topic, ": ", done.message(), "; will retry"));
+        round_failed_.store(true, std::memory_order_relaxed);
         absl::MutexLock lock(&mu_);
         published_.erase(topic);
         offer_all_factories_ = true;
@@ -145,10 +140,15 @@ uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::stri
 uint64_t FlatViewPublisher::Publish(const FleetResults& results,
                                     const std::vector<DueFactory>& factories) {
   const std::string base = absl::StrCat(root_, "/v1/flat/");
+  // Asked once per round (Paho's client lock). After a failure (a loss
+  // during the round, a full buffer) the rest of the round waits for the
+  // next one, which offers every factory.
+  const bool connected = transport_->IsConnected();
+  round_failed_.store(false, std::memory_order_relaxed);
   uint64_t sent = 0;
   auto publish_factory = [&](const v1::FactorySummary& factory) {
     sent += PublishIfChanged(absl::StrCat(base, "factory/", factory.factory_id()),
-                             FlatViewJson(FlatFactoryView(factory)));
+                             FlatViewJson(FlatFactoryView(factory)), connected);
   };
   bool offer_all = false;
   {
@@ -158,7 +158,7 @@ uint64_t FlatViewPublisher::Publish(const FleetResults& results,
   }
   if (offer_all) {
     for (const auto& factory : results.factories) publish_factory(*factory);
-    if (!transport_->IsConnected()) {
+    if (!connected) {
       absl::MutexLock lock(&mu_);
       offer_all_factories_ = true;
     }
@@ -170,9 +170,10 @@ uint64_t FlatViewPublisher::Publish(const FleetResults& results,
   }
   for (const v1::GroupSummary& group : results.groups) {
     sent += PublishIfChanged(absl::StrCat(base, group.kind(), "/", group.key()),
-                             FlatViewJson(FlatGroupView(group)));
+                             FlatViewJson(FlatGroupView(group)), connected);
   }
-  sent += PublishIfChanged(absl::StrCat(base, "fleet"), FlatViewJson(FlatGroupView(results.fleet)));
+  sent += PublishIfChanged(absl::StrCat(base, "fleet"), FlatViewJson(FlatGroupView(results.fleet)),
+                           connected);
   return sent;
 }
 

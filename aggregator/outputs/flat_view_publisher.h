@@ -14,6 +14,7 @@
 #ifndef FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
 #define FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -53,7 +54,8 @@ class FlatViewPublisher {
   void Reset();
 
  private:
-  uint64_t PublishIfChanged(const std::string& topic, std::string json);
+  // Nothing while not `connected`.
+  uint64_t PublishIfChanged(const std::string& topic, std::string json, bool connected);
 
   const std::string root_;
   MqttTransport* const transport_;
@@ -61,6 +63,9 @@ class FlatViewPublisher {
   // The JSON last handed to the transport per topic.
   std::map<std::string, std::string> published_ ABSL_GUARDED_BY(mu_);
   bool offer_all_factories_ ABSL_GUARDED_BY(mu_) = true;
+  // A publish of this round failed: the rest of it waits (set by the
+  // transport's callbacks).
+  std::atomic<bool> round_failed_{false};
 };
 
 }  // namespace ftel

@@ -22,18 +22,20 @@ ResultPublisher::ResultPublisher(const std::string& topic_root,
 template <typename Result>
 uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
                                            const std::string& binary_topic, const Result& result,
-                                           int64_t computed_at_ms) {
+                                           int64_t computed_at_ms, bool connected) {
   std::string unstamped = result.SerializeAsString();
   Published& last = published_[json_topic];
   const bool same = last.known && last.unstamped == unstamped;
   if (same && last.on_broker) return 0;
-  if (!transport_->IsConnected()) return 0;  // offered again after the reconnect
   if (!same) {
     last.known = true;
     last.unstamped = std::move(unstamped);
     last.stamped_at_ms = computed_at_ms;
   }
-  last.on_broker = true;
+  // Offered again, stamped with the time of this change, after the
+  // reconnect or after the failure (TakeFailures).
+  last.on_broker = connected && !round_failed_.load(std::memory_order_relaxed);
+  if (!last.on_broker) return 0;
   Result stamped = result;
   Stamp(&stamped, last.stamped_at_ms);
   std::vector<MqttMessage> messages;
@@ -48,6 +50,7 @@ uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
     transport_->Publish(std::move(message), [this, json_topic, target](absl::Status done) {
       if (done.ok()) return;
       LogWarning(absl::StrCat("publish ", target, ": ", done.message(), "; will retry"));
+      round_failed_.store(true, std::memory_order_relaxed);
       absl::MutexLock lock(&failed_mu_);
       failed_topics_.push_back(json_topic);
     });
@@ -58,16 +61,21 @@ uint64_t ResultPublisher::PublishIfChanged(const std::string& json_topic,
 uint64_t ResultPublisher::PublishResults(const FleetResults& results,
                                          const std::vector<DueFactory>& factories) {
   const int64_t at = results.computed_at_ms;
+  // Asked once per round: it takes Paho's client lock, which its I/O threads
+  // hold for every packet. After a failure (a loss during the round, a full
+  // buffer) the rest of the round is left for the next one.
+  const bool connected = transport_->IsConnected();
+  round_failed_.store(false, std::memory_order_relaxed);
   uint64_t sent = 0;
   auto publish_factory = [&](const v1::FactorySummary& factory, int64_t changed_at_ms) {
     sent += PublishIfChanged(
         topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kJsonRates),
         topics_.FactoryRatesTopic(factory.factory_id(), TopicScheme::kProtobufRates), factory,
-        changed_at_ms);
+        changed_at_ms, connected);
   };
   if (offer_all_factories_) {
     for (const auto& factory : results.factories) publish_factory(*factory, at);
-    offer_all_factories_ = !transport_->IsConnected();
+    offer_all_factories_ = !connected;
   } else {
     for (const DueFactory& due : factories) {
       const v1::FactorySummary* factory = FindFactory(results, due.id);
@@ -77,16 +85,19 @@ uint64_t ResultPublisher::PublishResults(const FleetResults& results,
   for (const v1::GroupSummary& group : results.groups) {
     sent += PublishIfChanged(
         topics_.GroupRatesTopic(group.kind(), group.key(), TopicScheme::kJsonRates),
-        topics_.GroupRatesTopic(group.kind(), group.key(), TopicScheme::kProtobufRates), group, at);
+        topics_.GroupRatesTopic(group.kind(), group.key(), TopicScheme::kProtobufRates), group, at,
+        connected);
   }
   sent += PublishIfChanged(topics_.FleetRatesTopic(TopicScheme::kJsonRates),
-                           topics_.FleetRatesTopic(TopicScheme::kProtobufRates), results.fleet, at);
+                           topics_.FleetRatesTopic(TopicScheme::kProtobufRates), results.fleet, at,
+                           connected);
   return sent;
 }
 
 uint64_t ResultPublisher::PublishHistory(const v1::History& history) {
   return PublishIfChanged(
-      topics_.HistoryTopic(history.kind(), history.key(), history.granularity()), "", history, 0);
+      topics_.HistoryTopic(history.kind(), history.key(), history.granularity()), "", history, 0,
+      transport_->IsConnected());
 }
 
 void ResultPublisher::Reset() {

@@ -13,6 +13,7 @@
 #ifndef FTEL_AGGREGATOR_OUTPUTS_RESULT_PUBLISHER_H_
 #define FTEL_AGGREGATOR_OUTPUTS_RESULT_PUBLISHER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -54,10 +55,11 @@ class ResultPublisher {
 
  private:
   // Publishes `result` (stamped with `computed_at_ms` when given) on its
-  // topics unless it equals what was last published there.
+  // topics unless it equals what was last published there; nothing while
+  // not `connected`.
   template <typename Result>
   uint64_t PublishIfChanged(const std::string& json_topic, const std::string& binary_topic,
-                            const Result& result, int64_t computed_at_ms);
+                            const Result& result, int64_t computed_at_ms, bool connected);
 
   const TopicScheme topics_;
   const v1::AggregatorConfig::Outputs outputs_;
@@ -76,6 +78,9 @@ class ResultPublisher {
 
   absl::Mutex failed_mu_;
   std::vector<std::string> failed_topics_ ABSL_GUARDED_BY(failed_mu_);
+  // A publish of this round failed: the rest of it waits (set by the
+  // transport's callbacks).
+  std::atomic<bool> round_failed_{false};
 };
 
 }  // namespace ftel

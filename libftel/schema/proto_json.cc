@@ -92,15 +92,16 @@ void AppendReal(T value, std::string* out) {
     out->append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
     return;
   }
-  constexpr bool kDouble = std::is_same_v<T, double>;
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*g", kDouble ? 15 : 6, static_cast<double>(value));
-  const bool exact =
-      kDouble ? std::strtod(buffer, nullptr) == value : std::strtof(buffer, nullptr) == value;
-  if (!exact) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", kDouble ? 17 : 9, static_cast<double>(value));
+  if constexpr (std::is_same_v<T, double>) {
+    AppendJsonDouble(value, out);
+  } else {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", static_cast<double>(value));
+    if (std::strtof(buffer, nullptr) != value) {
+      std::snprintf(buffer, sizeof buffer, "%.9g", static_cast<double>(value));
+    }
+    out->append(buffer);
   }
-  out->append(buffer);
 }
 
 bool PlainChar(unsigned char c) {
@@ -255,6 +256,22 @@ void AppendMessage(const Message& message, std::string* out) {
 }
 
 }  // namespace
+
+void AppendJsonDouble(double value, std::string* out) {
+  // Most figures are whole (counts, flags): %.15g writes those below 1e15
+  // as plain integers, and so does this, without printf (-0 keeps its sign
+  // through printf).
+  constexpr double kPlainIntegerBelow = 1e15;
+  if (std::fabs(value) < kPlainIntegerBelow && value == std::trunc(value) &&
+      !(value == 0 && std::signbit(value))) {
+    absl::StrAppend(out, static_cast<int64_t>(value));
+    return;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value);
+  if (std::strtod(buffer, nullptr) != value) std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  out->append(buffer);
+}
 
 std::string ToJson(const google::protobuf::Message& message) {
   if (!Types().Handles(message.GetDescriptor())) return PrintWithProtobuf(message);

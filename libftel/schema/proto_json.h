@@ -20,6 +20,10 @@ std::string ToJson(const google::protobuf::Message& message);
 // equal.
 std::string ToJsonWithProtobuf(const google::protobuf::Message& message);
 
+// A finite `value` as ToJson writes a double: the shortest of %.15g and
+// %.17g that reads back as the same value.
+void AppendJsonDouble(double value, std::string* out);
+
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(const std::string& text);
 

@@ -7,8 +7,8 @@
 #ifndef FTEL_LIBFTEL_SCHEMA_SCENARIO_CATALOGUE_H_
 #define FTEL_LIBFTEL_SCHEMA_SCENARIO_CATALOGUE_H_
 
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,8 +49,8 @@ class ScenarioCatalogue {
  private:
   std::vector<CatalogueScenario> scenarios_;
   std::vector<CatalogueLink> links_;
-  std::map<std::string, size_t> scenario_index_;
-  std::map<std::string, size_t> link_index_;
+  std::unordered_map<std::string, size_t> scenario_index_;
+  std::unordered_map<std::string, size_t> link_index_;
   std::string version_;
 };
 

@@ -4,6 +4,7 @@
 // render every result. It must never crash, hang or leak, whatever arrives.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 #include "aggregator/engine/penetration_engine.h"
@@ -34,10 +35,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                               ftel::ValidationLimits{262144, 300000}, "me");
   static auto state = std::make_unique<ftel::FleetState>(3600000);
   static uint64_t inputs = 0;
-  ftel::ValidationResult result = validator.Validate(ftel::FuzzMessage(data, size), kNow);
+  // Kept from input to input, as the service keeps it: nothing of an
+  // earlier message may leak into the next one's outcome, which must be
+  // what a fresh result gets.
+  static ftel::ValidationResult result;
+  const ftel::MqttMessage message = ftel::FuzzMessage(data, size);
+  validator.Validate(message, kNow, &result);
+  ftel::ValidationResult fresh;
+  validator.Validate(message, kNow, &fresh);
+  const bool report = result.kind == ftel::ValidationResult::Kind::kReport || result.settles;
+  if (result.kind != fresh.kind || result.rejection != fresh.rejection ||
+      result.settles != fresh.settles || result.detail != fresh.detail ||
+      (report && result.report.SerializeAsString() != fresh.report.SerializeAsString()) ||
+      (result.kind == ftel::ValidationResult::Kind::kStatus &&
+       result.status.SerializeAsString() != fresh.status.SerializeAsString()) ||
+      (result.kind == ftel::ValidationResult::Kind::kClusterDelta &&
+       result.delta.SerializeAsString() != fresh.delta.SerializeAsString())) {
+    std::abort();  // the reused result kept something of an earlier input
+  }
   switch (result.kind) {
     case ftel::ValidationResult::Kind::kReport:
-      state->ApplyReport(std::move(result.report));
+      state->ApplyReport(result.report);
       break;
     case ftel::ValidationResult::Kind::kStatus:
       state->ApplyStatus(result.status);

@@ -69,6 +69,21 @@ TEST_F(FlatViewPublisherTest, OnlyChangedFactoriesAreRebuiltAfterTheFirstRound) 
               UnorderedElementsAre("ftel/v1/flat/factory/a", "ftel/v1/flat/factory/b"));
 }
 
+// A failure (a lost connection fails every publish after it, each with a
+// warning) leaves the rest of the round; the next round offers everything.
+TEST_F(FlatViewPublisherTest, AFailedPublishEndsTheRoundAndTheNextOffersEveryFactory) {
+  FleetResults results;
+  results.factories = {Factory("a", 1, true), Factory("b", 1, true)};
+  transport_.FailPublishes(absl::UnavailableError("broker said no"));
+  EXPECT_EQ(publisher_.Publish(results, {}), 1u);
+  EXPECT_EQ(transport_.published().size(), 1u);
+  transport_.FailPublishes(absl::OkStatus());
+  const size_t seen = transport_.published().size();
+  publisher_.Publish(results, {});
+  EXPECT_THAT(FactoryTopics(transport_.published(), seen),
+              UnorderedElementsAre("ftel/v1/flat/factory/a", "ftel/v1/flat/factory/b"));
+}
+
 TEST_F(FlatViewPublisherTest, ScenariosAreTheSummarysCatalogueScenariosAsTheEngineMergedThem) {
   const FlatView view = FlatFactoryView(*Factory("a", 1, true));
   EXPECT_EQ(view.at("scenario.PO-05.built"), 1);

@@ -62,10 +62,75 @@ class InputValidatorTest : public ::testing::Test {
   }
   ValidationResult Validate(const std::string& topic, const std::string& payload) {
     InputValidator validator("ftel", &catalogue_, ValidationLimits{4096, 300000});
-    return validator.Validate(MqttMessage{topic, payload, 1, false}, kNow);
+    ValidationResult result;
+    validator.Validate(MqttMessage{topic, payload, 1, false}, kNow, &result);
+    return result;
   }
   ScenarioCatalogue catalogue_;
 };
+
+// The service keeps one result for every message: nothing of the one
+// before may show in the next.
+TEST_F(InputValidatorTest, AReusedResultHoldsOnlyTheMessageInHand) {
+  InputValidator validator("ftel", &catalogue_, ValidationLimits{4096, 300000});
+  ValidationResult result;
+  v1::Report first = ValidReport();
+  first.mutable_scenarios(0)->mutable_evidence()->set_inference_count(7);
+  validator.Validate(MqttMessage{kReportTopic, first.SerializeAsString(), 1, false}, kNow, &result);
+  ASSERT_EQ(result.kind, ValidationResult::Kind::kReport) << result.detail;
+
+  validator.Validate(MqttMessage{kReportTopic, "not a report", 1, false}, kNow, &result);
+  EXPECT_EQ(result.kind, ValidationResult::Kind::kRejected);
+  EXPECT_EQ(result.rejection, Rejection::kUndecodable);
+  EXPECT_FALSE(result.settles);
+
+  v1::Report bad = ValidReport();
+  bad.mutable_scenarios(0)->set_built(false);  // declared but not built: settles
+  validator.Validate(MqttMessage{kReportTopic, bad.SerializeAsString(), 1, false}, kNow, &result);
+  EXPECT_TRUE(result.settles);
+  validator.Validate(MqttMessage{kStatusTopic, "", 1, false}, kNow, &result);
+  EXPECT_EQ(result.kind, ValidationResult::Kind::kStatusCleared);
+  EXPECT_FALSE(result.settles);
+  EXPECT_TRUE(result.detail.empty());
+
+  v1::Report second = ValidReport();
+  second.set_sequence(2);
+  second.mutable_scenarios()->RemoveLast();
+  second.clear_work_units();
+  validator.Validate(MqttMessage{kReportTopic, second.SerializeAsString(), 1, false}, kNow,
+                     &result);
+  ASSERT_EQ(result.kind, ValidationResult::Kind::kReport) << result.detail;
+  EXPECT_EQ(result.report.SerializeAsString(), second.SerializeAsString());
+  EXPECT_EQ(result.report.scenarios(0).evidence().inference_count(), 0u);
+}
+
+TEST_F(InputValidatorTest, ACustomScenarioMayShareACatalogueId) {
+  v1::Report report = ValidReport();
+  report.mutable_scenarios(1)->set_custom_id("PO-05");  // the catalogue scenario's id
+  ValidationResult result = Validate(kReportTopic, report.SerializeAsString());
+  EXPECT_EQ(result.kind, ValidationResult::Kind::kReport) << result.detail;
+  report.mutable_scenarios(0)->set_catalogue_id("");
+  result = Validate(kReportTopic, report.SerializeAsString());
+  EXPECT_EQ(result.rejection, Rejection::kInconsistentCounts);
+}
+
+// Scenarios are checked in report order: the first fault names the reason.
+TEST_F(InputValidatorTest, TheFirstFaultyScenarioInOrderNamesTheReason) {
+  v1::Report report = ValidReport();
+  report.mutable_scenarios(0)->set_catalogue_id("PO-99");  // unknown
+  *report.add_scenarios() = report.scenarios(1);           // then a repeat
+  ValidationResult result = Validate(kReportTopic, report.SerializeAsString());
+  EXPECT_EQ(result.rejection, Rejection::kUnknownScenario) << result.detail;
+
+  report = ValidReport();
+  *report.add_scenarios() = report.scenarios(0);  // a repeat first
+  report.mutable_scenarios(1)->set_link("XX");    // a custom one with an unknown link after it
+  *report.add_scenarios() = report.scenarios(1);
+  report.mutable_scenarios()->SwapElements(1, 2);
+  result = Validate(kReportTopic, report.SerializeAsString());
+  EXPECT_EQ(result.rejection, Rejection::kInconsistentCounts) << result.detail;
+  EXPECT_NE(result.detail.find("'PO-05' is empty or repeated"), std::string::npos) << result.detail;
+}
 
 TEST_F(InputValidatorTest, ValidReportAndStatusPass) {
   ValidationResult report = Validate(kReportTopic, ValidReport().SerializeAsString());

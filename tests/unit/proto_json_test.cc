@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "ftel/v1/agent_config.pb.h"
 #include "ftel/v1/aggregator_config.pb.h"
 #include "ftel/v1/commit.pb.h"
@@ -260,6 +261,43 @@ TEST(ProtoJson, AFullFactorySummaryPrintsTheSameEitherWay) {
   v1::FactorySummary back;
   ASSERT_TRUE(FromJson(json, &back).ok());
   EXPECT_EQ(back.SerializeAsString(), summary.SerializeAsString());
+}
+
+// Whole numbers skip printf; they must come out as protobuf prints them,
+// and so must the edges of that path.
+TEST(ProtoJson, DoublesAtTheEdgesOfTheIntegerPathPrintAsProtobufPrintsThem) {
+  const double values[] = {0.0,
+                           -0.0,
+                           1.0,
+                           -1.0,
+                           42.0,
+                           1e15 - 1,
+                           1e15,
+                           -1e15,
+                           123456789012345.0,
+                           9007199254740993.0,
+                           1e300,
+                           0.1,
+                           1.0 / 3.0,
+                           2.5,
+                           -7.25,
+                           5e-324,
+                           std::numeric_limits<double>::max(),
+                           std::numeric_limits<double>::lowest()};
+  for (double value : values) {
+    v1::Ratio ratio;
+    ratio.set_numerator(value);
+    ratio.set_percent(value);
+    EXPECT_EQ(ToJson(ratio), ToJsonWithProtobuf(ratio)) << value;
+    std::string appended;
+    AppendJsonDouble(value, &appended);
+    v1::Ratio back;
+    ASSERT_TRUE(FromJson(absl::StrCat("{\"numerator\":", appended, "}"), &back).ok()) << appended;
+    EXPECT_EQ(back.numerator(), value) << appended;
+  }
+  std::string negative_zero;
+  AppendJsonDouble(-0.0, &negative_zero);
+  EXPECT_EQ(negative_zero, "-0");  // as printf writes it (protobuf reads it back as 0)
 }
 
 }  // namespace

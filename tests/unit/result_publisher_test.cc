@@ -81,12 +81,14 @@ TEST_F(ResultPublisherTest, PublishesEverythingStampedThenOnlyWhatChanged) {
 TEST_F(ResultPublisherTest, AFailedPublishIsRetriedAndAResetOffersEverythingAgain) {
   ResultPublisher publisher("ftel", v1::AggregatorConfig::JSON_ONLY, &transport_);
   transport_.FailPublishes(absl::UnavailableError("broker said no"));
-  EXPECT_EQ(publisher.PublishResults(Results(1000, 5), {}), 4u);
+  // The first failure leaves the rest of the round for the next one (a
+  // lost connection would fail every one of them, each with a warning).
+  EXPECT_EQ(publisher.PublishResults(Results(1000, 5), {}), 1u);
   transport_.FailPublishes(absl::OkStatus());
   EXPECT_TRUE(publisher.TakeFailures());
   EXPECT_FALSE(publisher.TakeFailures()) << "each failure is reported once";
   const size_t before = transport_.published().size();
-  EXPECT_EQ(publisher.PublishResults(Results(2000, 5), {}), 4u) << "all four failed, all retried";
+  EXPECT_EQ(publisher.PublishResults(Results(2000, 5), {}), 4u) << "the failed one and the rest";
   EXPECT_EQ(Topics(transport_.published(), before),
             (std::set<std::string>{"ftel/v1/rates/factory/alpha", "ftel/v1/rates/factory/beta",
                                    "ftel/v1/rates/sector/electronics", "ftel/v1/rates/fleet"}));

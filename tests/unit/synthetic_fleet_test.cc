@@ -136,7 +136,8 @@ TEST(SyntheticReports, PassTheAggregatorsValidation) {
           const MqttMessage message{
               absl::StrCat("ftel/v1/node/", f.profile.factory_id, "/", stamp.node_id, "/report"),
               report.SerializeAsString(), 1, false};
-          const ValidationResult result = validator.Validate(message, kNow);
+          ValidationResult result;
+          validator.Validate(message, kNow, &result);
           ASSERT_EQ(result.kind, ValidationResult::Kind::kReport)
               << f.profile.factory_id << " window " << window_ms << " ms, node " << node << " of "
               << nodes << ": " << result.detail;
