@@ -6,7 +6,9 @@
 //     a bare Paho C++ subscriber draining the same stream at the same time;
 //  3. latency from publish to the updated retained factory result (p50, p99).
 //
-//   ftel_bench_mqtt_path [reports]
+//   ftel_bench_mqtt_path [reports [publish]]   # "publish": part 1 alone
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -37,13 +39,28 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+// CPU seconds of this whole process (the publisher's threads and Paho's).
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// What a timed round took: wall-clock and process CPU seconds.
+struct RoundTime {
+  double seconds = 0;
+  double cpu_seconds = 0;
+};
+
 // Publishes `payloads` at QoS 1 keeping at most kWindow unacknowledged.
-double BarePublish(const std::string& uri, const std::string& topic,
-                   const std::vector<std::string>& payloads) {
+RoundTime BarePublish(const std::string& uri, const std::string& topic,
+                      const std::vector<std::string>& payloads) {
   mqtt::async_client client(uri, "bench-bare-publisher", nullptr);
   client.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
   std::deque<mqtt::delivery_token_ptr> inflight;
   const auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (const std::string& payload : payloads) {
     if (inflight.size() >= kWindow) {
       inflight.front()->wait();
@@ -52,9 +69,9 @@ double BarePublish(const std::string& uri, const std::string& topic,
     inflight.push_back(client.publish(topic, payload.data(), payload.size(), 1, false));
   }
   for (auto& token : inflight) token->wait();
-  const double seconds = Seconds(start);
+  const RoundTime took{Seconds(start), ProcessCpuSeconds() - cpu_start};
   client.disconnect()->wait();
-  return seconds;
+  return took;
 }
 
 std::string AgentConfig(const std::string& uri, const std::string& dir) {
@@ -78,8 +95,8 @@ std::string AgentConfig(const std::string& uri, const std::string& dir) {
 // One agent run: `n` reports are spooled first, then the agent's own loop
 // (Run) connects and publishes them; timed from its first report to the last
 // PUBACK, as the bare publisher is timed after its CONNECT.
-double AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
-                    std::string* sample) {
+RoundTime AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
+                       std::string* sample) {
   TempDir config_dir;
   auto loaded = LoadAgentConfig(config_dir.WriteFile("agent.yaml", AgentConfig(uri, spool_dir)));
   if (!loaded.ok()) {
@@ -102,10 +119,11 @@ double AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
   std::thread run([&] { (void)runtime.Run(stop); });
   while (runtime.counters().published.load() == 0) std::this_thread::yield();
   const auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   while (runtime.counters().acknowledged.load() < static_cast<uint64_t>(n)) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-  const double seconds = Seconds(start);
+  const RoundTime took{Seconds(start), ProcessCpuSeconds() - cpu_start};
   // No aggregator runs here: commit what was sent, as its commits would, so
   // that the next round starts from an empty spool and the stop does not
   // wait for commits.
@@ -113,7 +131,7 @@ double AgentPublish(const std::string& uri, const std::string& spool_dir, int n,
   stop.Request();
   run.join();
   transport.reset();
-  return seconds;
+  return took;
 }
 
 double Median(std::vector<double> values) {
@@ -126,12 +144,16 @@ double Median(std::vector<double> values) {
 void PublishComparison(const std::string& uri, const TempDir& dir, int n) {
   constexpr int kRounds = 5;
   const int per_round = std::max(1, n / kRounds);
-  std::vector<double> agent_rates, bare_rates;
+  std::vector<double> agent_rates, bare_rates, agent_cpu_us, bare_cpu_us;
   std::string sample;
   for (int round = 0; round < kRounds; ++round) {
-    agent_rates.push_back(per_round / AgentPublish(uri, dir.path(), per_round, &sample));
-    bare_rates.push_back(per_round / BarePublish(uri, "ftel/v1/node/bench/edge-1/report",
-                                                 std::vector<std::string>(per_round, sample)));
+    const RoundTime agent = AgentPublish(uri, dir.path(), per_round, &sample);
+    const RoundTime bare = BarePublish(uri, "ftel/v1/node/bench/edge-1/report",
+                                       std::vector<std::string>(per_round, sample));
+    agent_rates.push_back(per_round / agent.seconds);
+    bare_rates.push_back(per_round / bare.seconds);
+    agent_cpu_us.push_back(agent.cpu_seconds * 1e6 / per_round);
+    bare_cpu_us.push_back(bare.cpu_seconds * 1e6 / per_round);
   }
   auto range = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -145,6 +167,10 @@ void PublishComparison(const std::string& uri, const TempDir& dir, int n) {
               Median(bare_rates), range(bare_rates).c_str());
   std::printf("ratio agent / bare (medians)                %9.2f\n",
               Median(agent_rates) / Median(bare_rates));
+  // The publisher's side of the cost (the broker's is apart): on a machine
+  // whose cores the broker shares, more CPU per report is a lower rate.
+  std::printf("publisher CPU per report, agent / bare      %6.1f / %.1f us (medians)\n",
+              Median(agent_cpu_us), Median(bare_cpu_us));
 }
 
 void IngestComparison(const std::string& uri, int n) {
@@ -280,6 +306,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   ftel::PublishComparison((*broker)->uri(), dir, n);
+  // "publish": the first part alone, e.g. under perf record.
+  if (argc > 2 && std::string(argv[2]) == "publish") return 0;
   ftel::IngestComparison((*broker)->uri(), n);
   return 0;
 }
