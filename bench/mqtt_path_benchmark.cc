@@ -7,8 +7,6 @@
 //  3. latency from publish to the updated retained factory result (p50, p99).
 //
 //   ftel_bench_mqtt_path [reports [publish]]   # "publish": part 1 alone
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,6 +21,7 @@
 #include "absl/strings/str_replace.h"
 #include "agent/agent_runtime.h"
 #include "aggregator/aggregator_service.h"
+#include "bench/process_cpu.h"
 #include "libftel/mqtt/paho/paho_mqtt_transport.h"
 #include "libftel/schema/proto_json.h"
 #include "mqtt/async_client.h"
@@ -37,14 +36,6 @@ constexpr int kWindow = 32;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// CPU seconds of this whole process (the publisher's threads and Paho's).
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // What a timed round took: wall-clock and process CPU seconds.

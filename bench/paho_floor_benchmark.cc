@@ -10,8 +10,6 @@
 //
 //   ftel_bench_paho_floor --broker tcp://127.0.0.1:1883
 //       --publish 3617:1457,695:1457,1838:1457,42:1457  (bytes:messages per s)
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "bench/process_cpu.h"
 #include "libftel/mqtt/paho/tcp_nodelay.h"
 #include "libftel/platform/shutdown_signal.h"
 #include "mqtt/async_client.h"
@@ -70,13 +69,6 @@ bool Parse(int argc, char** argv, Options* options) {
   return argc % 2 == 1;
 }
 
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 int Run(const Options& options, ShutdownSignal& stop) {
   mqtt::create_options create;
   create.set_max_buffered_messages(65535);  // as the aggregator's transport
@@ -107,7 +99,7 @@ int Run(const Options& options, ShutdownSignal& stop) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kTick = std::chrono::milliseconds(10);
   const auto start = Clock::now();
-  const double cpu_start = CpuSeconds();
+  const double cpu_start = ProcessCpuSeconds();
   std::vector<uint64_t> sent(options.streams.size(), 0);
   uint64_t refused = 0;
   for (auto next = start; !stop.requested(); next += kTick) {
@@ -129,7 +121,7 @@ int Run(const Options& options, ShutdownSignal& stop) {
   uint64_t published = 0;
   for (uint64_t count : sent) published += count;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const double cpu = CpuSeconds() - cpu_start;
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   std::printf(
       "paho floor: received %llu messages (%.1f MB) and published %llu (%llu refused) in %.0f s; "
       "CPU %.1f s = %.2f cores\n",

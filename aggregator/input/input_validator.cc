@@ -201,25 +201,18 @@ bool InputValidator::CheckReport(const v1::Report& report, int64_t now_ms,
   // Where the first scenario (in report order) whose id came before is:
   // found by one sort of (custom?, id, index) rather than a set of strings.
   // Custom and catalogue ids are apart.
-  struct Keyed {
-    bool custom;
-    absl::string_view id;
-    int index;
-    bool operator<(const Keyed& other) const {
-      return std::tie(custom, id, index) < std::tie(other.custom, other.id, other.index);
-    }
-  };
-  std::vector<Keyed> keyed;
+  std::vector<std::tuple<bool, absl::string_view, int>> keyed;
   keyed.reserve(report.scenarios_size());
   for (int i = 0; i < report.scenarios_size(); ++i) {
     const v1::ScenarioCoverage& s = report.scenarios(i);
-    keyed.push_back({s.has_custom_id(), s.has_custom_id() ? s.custom_id() : s.catalogue_id(), i});
+    keyed.emplace_back(s.has_custom_id(), s.has_custom_id() ? s.custom_id() : s.catalogue_id(), i);
   }
   std::sort(keyed.begin(), keyed.end());
   int first_repeat = report.scenarios_size();
   for (size_t k = 1; k < keyed.size(); ++k) {
-    if (keyed[k].custom == keyed[k - 1].custom && keyed[k].id == keyed[k - 1].id) {
-      first_repeat = std::min(first_repeat, keyed[k].index);
+    const auto& [custom, id, index] = keyed[k];
+    if (custom == std::get<0>(keyed[k - 1]) && id == std::get<1>(keyed[k - 1])) {
+      first_repeat = std::min(first_repeat, index);
     }
   }
   for (int i = 0; i < report.scenarios_size(); ++i) {

@@ -14,7 +14,7 @@ void MessageInbox::Push(MqttMessage message, int64_t at_ms) {
 }
 
 std::deque<MessageInbox::Received> MessageInbox::Drain(absl::Duration timeout) {
-  const auto gap = std::chrono::microseconds(absl::ToInt64Microseconds(kMinBatchGap));
+  const auto gap = absl::ToChronoMicroseconds(kMinBatchGap);
   const auto since = std::chrono::steady_clock::now() - last_drain_;
   if (since < gap) std::this_thread::sleep_for(gap - since);
   std::deque<Received> taken;
