@@ -34,6 +34,9 @@ void ApplyAggregatorDefaults(const std::string& config_dir, v1::AggregatorConfig
   if (config->outputs() == v1::AggregatorConfig::OUTPUTS_UNSPECIFIED) {
     config->set_outputs(v1::AggregatorConfig::JSON_AND_PROTOBUF);
   }
+  if (config->flat_views() == v1::AggregatorConfig::FLAT_VIEWS_UNSPECIFIED) {
+    config->set_flat_views(v1::AggregatorConfig::ALL_FLAT_VIEWS);
+  }
   config->set_state_file(ResolveRelativeTo(
       config_dir, config->state_file().empty() ? kDefaultStateFile : config->state_file()));
   ApplyBrokerDefaults("ftel-aggregator", config_dir, config->mutable_broker());

@@ -38,7 +38,7 @@ AggregatorService::AggregatorService(const LoadedAggregatorConfig& loaded, MqttT
       results_cache_(loaded.catalogue, static_cast<int64_t>(loaded.config.stale_after_s()) * 1000),
       factory_schedule_(loaded.config.factory_results_min_interval_ms()),
       publisher_(loaded.config.topic_root(), loaded.config.outputs(), transport),
-      flat_views_(loaded.config.topic_root(), transport),
+      flat_views_(loaded.config.topic_root(), loaded.config.flat_views(), transport),
       commits_(loaded.config.topic_root(), transport),
       connection_(loaded.config.broker(), transport, clock, static_cast<uint64_t>(clock->NowMs()),
                   ConnectionHooks()) {
@@ -67,6 +67,8 @@ absl::Status AggregatorService::Run(ShutdownSignal& stop) {
     if (publisher_.TakeFailures()) dirty_ = true;
     if (connected && results_may_go && RecomputeDue(clock_->MonotonicMs())) {
       Recompute();  // -> publish -> history
+    } else if (connected && !results_may_go) {
+      PublishDueFactories(clock_->MonotonicMs());
     }
     last_loop_ms_ = clock_->MonotonicMs();
     if (metrics_ != nullptr) metrics_->Update(Snapshot());
@@ -269,6 +271,15 @@ bool AggregatorService::RecomputeDue(int64_t now_ms) {
   // A factory whose results waited for its interval is due.
   if (factory_schedule_.NextDueMs() <= now_ms) dirty_ = true;
   return dirty_ && now_ms - last_recompute_ms_ >= loaded_.config.publish_min_interval_ms();
+}
+
+void AggregatorService::PublishDueFactories(int64_t now_ms) {
+  if (last_results_ == nullptr || factory_schedule_.NextDueMs() > now_ms) return;
+  const std::vector<DueFactory> due = factory_schedule_.TakeDue(now_ms);
+  const uint64_t published = publisher_.PublishResults(*last_results_, due);
+  flat_views_.Publish(*last_results_, due);
+  absl::MutexLock lock(&stats_mu_);
+  stats_.published += published;
 }
 
 void AggregatorService::Recompute() {

@@ -12,6 +12,7 @@
 #   FACTORY_RESULTS_MS=0 bench/pyramid_run.sh          # every factory every recompute
 #   SAVE_INTERVAL_MS=0 bench/pyramid_run.sh            # save and commit after every batch
 #   OUTPUTS=JSON_ONLY bench/pyramid_run.sh             # the aggregator's `outputs`
+#   FLAT_VIEWS=GROUP_FLAT_VIEWS bench/pyramid_run.sh   # the aggregator's `flat_views`
 #   bench/pyramid_run.sh --nodes-per-factory 2         # extra ftel-loadgen flags
 #   FTEL_KEEP_RUN=1 bench/pyramid_run.sh               # keep the logs and samples
 #   PAHO_FLOOR=1 bench/pyramid_run.sh                  # the floor: a bare Paho client instead
@@ -76,9 +77,10 @@ http_listen: 127.0.0.1:$http_port
 factory_results_min_interval_ms: $factory_results_ms
 save_interval_ms: $save_interval_ms
 ${OUTPUTS:+outputs: $OUTPUTS}
+${FLAT_VIEWS:+flat_views: $FLAT_VIEWS}
 CONF
 echo "pyramid_run: factory_results_min_interval_ms $factory_results_ms," \
-  "save_interval_ms $save_interval_ms${OUTPUTS:+, outputs $OUTPUTS}" >&2
+  "save_interval_ms $save_interval_ms${OUTPUTS:+, outputs $OUTPUTS}${FLAT_VIEWS:+, flat_views $FLAT_VIEWS}" >&2
 results_args=(--aggregator-port "$http_port" --results-timeout-s 300)
 if [[ -n "$floor" ]]; then
   ((factory_results_ms > 0 && save_interval_ms > 0)) || {

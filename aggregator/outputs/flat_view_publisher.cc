@@ -113,8 +113,9 @@ std::string FlatViewJson(const FlatView& view) {
   return json + "}";
 }
 
-FlatViewPublisher::FlatViewPublisher(std::string topic_root, MqttTransport* transport)
-    : root_(std::move(topic_root)), transport_(transport) {}
+FlatViewPublisher::FlatViewPublisher(std::string topic_root, v1::AggregatorConfig::FlatViews views,
+                                     MqttTransport* transport)
+    : root_(std::move(topic_root)), views_(views), transport_(transport) {}
 
 uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::string json,
                                              bool connected) {
@@ -139,6 +140,8 @@ uint64_t FlatViewPublisher::PublishIfChanged(const std::string& topic, std::stri
 
 uint64_t FlatViewPublisher::Publish(const FleetResults& results,
                                     const std::vector<DueFactory>& factories) {
+  if (views_ == v1::AggregatorConfig::NO_FLAT_VIEWS) return 0;
+  const bool factory_views = views_ != v1::AggregatorConfig::GROUP_FLAT_VIEWS;
   const std::string base = absl::StrCat(root_, "/v1/flat/");
   // Asked once per round (Paho's client lock). After a failure (a loss
   // during the round, a full buffer) the rest of the round waits for the
@@ -156,7 +159,9 @@ uint64_t FlatViewPublisher::Publish(const FleetResults& results,
     offer_all = offer_all_factories_;
     offer_all_factories_ = false;
   }
-  if (offer_all) {
+  if (!factory_views) {
+    // Groups and the fleet only.
+  } else if (offer_all) {
     for (const auto& factory : results.factories) publish_factory(*factory);
     if (!connected) {
       absl::MutexLock lock(&mu_);

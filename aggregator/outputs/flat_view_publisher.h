@@ -8,7 +8,7 @@
 // scenario.{id}.built, scenario.{id}.ai_declared, scenario.{id}.ai_observed.
 // docs/protocol.md (Flat view) lists the names.
 //
-//   FlatViewPublisher flat(topic_root, transport);
+//   FlatViewPublisher flat(topic_root, config.flat_views(), transport);
 //   flat.Publish(results, due_factories);  // after each recompute
 //   flat.Reset();                              // after a reconnect
 #ifndef FTEL_AGGREGATOR_OUTPUTS_FLAT_VIEW_PUBLISHER_H_
@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "aggregator/engine/penetration_engine.h"
 #include "aggregator/outputs/factory_publish_schedule.h"
+#include "ftel/v1/aggregator_config.pb.h"
 #include "ftel/v1/summary.pb.h"
 #include "libftel/mqtt/mqtt_transport.h"
 
@@ -42,8 +43,10 @@ std::string FlatViewJson(const FlatView& view);
 // callbacks only forget what failed, so that it is offered again.
 class FlatViewPublisher {
  public:
-  // `transport` is borrowed and must outlive the publisher.
-  FlatViewPublisher(std::string topic_root, MqttTransport* transport);
+  // `transport` is borrowed and must outlive the publisher. `views` says
+  // which views go out (ALL_FLAT_VIEWS when unspecified).
+  FlatViewPublisher(std::string topic_root, v1::AggregatorConfig::FlatViews views,
+                    MqttTransport* transport);
 
   // Publishes the views of the groups, the fleet and the `factories` due
   // (every factory after a reset or a failed publish) that differ from what was last
@@ -58,6 +61,7 @@ class FlatViewPublisher {
   uint64_t PublishIfChanged(const std::string& topic, std::string json, bool connected);
 
   const std::string root_;
+  const v1::AggregatorConfig::FlatViews views_;
   MqttTransport* const transport_;
   absl::Mutex mu_;
   // The JSON last handed to the transport per topic.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "google/protobuf/arena.h"
+
 namespace ftel {
 
 bool NodeRecord::Overlaps(int64_t start_ms, int64_t end_ms) const {
@@ -215,25 +217,38 @@ void FleetState::WindowsSaved(const std::set<NodeKey>& nodes) {
 }
 
 void FleetState::SerializeWithoutWindows(const NodeKey& key, std::string* out) const {
-  SnapshotWithoutWindows(key).SerializeToString(out);
+  // A save serializes every changed node (43,715 every 30 s in the national
+  // run): built on an arena whose first block is on the stack, a snapshot
+  // of a few dozen scenarios costs no malloc per string and per message.
+  alignas(8) char block[kSnapshotBlockBytes];
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = sizeof(block);
+  google::protobuf::Arena arena(options);
+  auto* snapshot = google::protobuf::Arena::CreateMessage<v1::NodeSnapshot>(&arena);
+  FillWithoutWindows(nodes_.at(key), snapshot);
+  snapshot->SerializeToString(out);
 }
 
 v1::NodeSnapshot FleetState::SnapshotWithoutWindows(const NodeKey& key) const {
-  const NodeRecord& node = nodes_.at(key);
   v1::NodeSnapshot snapshot;
-  *snapshot.mutable_identity() = node.identity;
-  snapshot.set_status_seen(node.status_seen);
-  snapshot.set_status_online(node.status_online);
-  snapshot.set_status_started_at_ms(node.status_started_at_ms);
-  snapshot.set_has_report(node.has_report);
-  if (node.has_report) node.newest.SaveTo(snapshot.mutable_newest());
-  snapshot.set_reports(node.reports);
-  snapshot.set_duplicates(node.duplicates);
-  snapshot.set_overlapping(node.overlapping);
-  snapshot.set_unsynchronized(node.unsynchronized);
-  node.commits.SaveTo(&snapshot);
-  node.evidence.SaveTo(&snapshot);
+  FillWithoutWindows(nodes_.at(key), &snapshot);
   return snapshot;
+}
+
+void FleetState::FillWithoutWindows(const NodeRecord& node, v1::NodeSnapshot* snapshot) {
+  *snapshot->mutable_identity() = node.identity;
+  snapshot->set_status_seen(node.status_seen);
+  snapshot->set_status_online(node.status_online);
+  snapshot->set_status_started_at_ms(node.status_started_at_ms);
+  snapshot->set_has_report(node.has_report);
+  if (node.has_report) node.newest.SaveTo(snapshot->mutable_newest());
+  snapshot->set_reports(node.reports);
+  snapshot->set_duplicates(node.duplicates);
+  snapshot->set_overlapping(node.overlapping);
+  snapshot->set_unsynchronized(node.unsynchronized);
+  node.commits.SaveTo(snapshot);
+  node.evidence.SaveTo(snapshot);
 }
 
 void FleetState::Restore(const v1::NodeSnapshot& snapshot, bool windows_saved) {

@@ -126,8 +126,12 @@ absl::StatusOr<size_t> StateStore::Load(FleetState* state) {
 absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState::NodeKey>& nodes) {
   if (nodes.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(Exec("BEGIN"));
+  // An update in place when the node has a row: REPLACE would delete the row
+  // and its key's index entry and insert both again, on every save of every
+  // node.
   Statement upsert(db_,
-                   "INSERT OR REPLACE INTO nodes (factory_id, node_id, snapshot) VALUES (?, ?, ?)");
+                   "INSERT INTO nodes (factory_id, node_id, snapshot) VALUES (?, ?, ?) "
+                   "ON CONFLICT (factory_id, node_id) DO UPDATE SET snapshot = excluded.snapshot");
   Statement add_window(db_,
                        "INSERT OR REPLACE INTO windows (factory_id, node_id, session_id, sequence, "
                        "end_ms, snapshot) VALUES (?, ?, ?, ?, ?, ?)");
@@ -147,16 +151,17 @@ absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState
     }
     return absl::OkStatus();
   };
+  // Bound without a copy (SQLITE_STATIC): the keys live in `nodes`, and each
+  // blob is stepped before `blob` is written again.
   auto bind_key = [](sqlite3_stmt* statement, const FleetState::NodeKey& key) {
-    sqlite3_bind_text(statement, 1, key.first.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(statement, 2, key.second.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement, 1, key.first.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 2, key.second.c_str(), -1, SQLITE_STATIC);
   };
   std::string blob;
   for (const FleetState::NodeKey& key : nodes) {
     state.SerializeWithoutWindows(key, &blob);
     bind_key(upsert.get(), key);
-    sqlite3_bind_blob(upsert.get(), 3, blob.data(), static_cast<int>(blob.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_blob(upsert.get(), 3, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
     RETURN_IF_ERROR(step(upsert.get(), "upsert"));
     const int64_t cutoff_ms = state.HorizonCutoffMs(key);
     if (cutoff_ms != std::numeric_limits<int64_t>::min()) {
@@ -172,7 +177,7 @@ absl::Status StateStore::Save(const FleetState& state, const std::set<FleetState
       sqlite3_bind_int64(add_window.get(), 4, static_cast<int64_t>(window.sequence()));
       sqlite3_bind_int64(add_window.get(), 5, window.end_ms());
       sqlite3_bind_blob(add_window.get(), 6, blob.data(), static_cast<int>(blob.size()),
-                        SQLITE_TRANSIENT);
+                        SQLITE_STATIC);
       RETURN_IF_ERROR(step(add_window.get(), "insert window"));
     }
   }

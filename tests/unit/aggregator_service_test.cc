@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ftel/v1/commit.pb.h"
+#include "ftel/v1/summary.pb.h"
 #include "gtest/gtest.h"
 #include "libftel/schema/proto_json.h"
 #include "tests/support/fake_clock.h"
@@ -188,6 +189,21 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
 
 // The broker connection, clock and inbox of an aggregator process, faked,
 // with the message handler its main installs.
+// How many messages went out on `topic`.
+int Seen(const FakeMqttTransport& transport, const std::string& topic) {
+  int n = 0;
+  for (const MqttMessage& m : transport.published()) n += m.topic == topic;
+  return n;
+}
+
+// Polls `done` for up to 3 s of real time; the fake clock stands still.
+bool WaitFor(const std::function<bool()>& done) {
+  for (int i = 0; i < 300 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
 struct FakeProcess {
   FakeProcess() {
     transport.SetMessageHandler([this](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
@@ -195,6 +211,33 @@ struct FakeProcess {
   FakeMqttTransport transport;
   FakeClock clock{kNow};
   MessageInbox inbox;
+};
+
+// A service with a state file of its own, running on its thread until
+// destroyed.
+struct RunningService {
+  explicit RunningService(LoadedAggregatorConfig config) : loaded(std::move(config)) {
+    loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
+    auto opened = StateStore::Open(dir.path() + "/aggregator.db");
+    EXPECT_TRUE(opened.ok()) << opened.status();
+    if (opened.ok()) store = *std::move(opened);
+    service = std::make_unique<AggregatorService>(loaded, &process.transport, &process.inbox,
+                                                  &process.clock, store.get());
+    run = std::thread([this] { EXPECT_TRUE(service->Run(stop).ok()); });
+  }
+  ~RunningService() {
+    stop.Request();
+    run.join();
+  }
+  int Seen(const std::string& topic) const { return ftel::Seen(process.transport, topic); }
+
+  TempDir dir;
+  LoadedAggregatorConfig loaded;
+  std::unique_ptr<StateStore> store;
+  FakeProcess process;
+  std::unique_ptr<AggregatorService> service;
+  ShutdownSignal stop;
+  std::thread run;
 };
 
 // That a failed save holds the commits back is the early return in
@@ -268,25 +311,12 @@ TEST(AggregatorServiceCommits, CommitsFollowSavesAndSurviveARestart) {
 // With save_interval_ms the commits wait for the save, and so do the
 // results: nothing derived from unsaved state goes out.
 TEST(AggregatorServiceCommits, ASaveIntervalHoldsCommitsAndResultsUntilTheSave) {
-  TempDir dir;
   LoadedAggregatorConfig loaded = TestConfig();
   loaded.config.set_publish_min_interval_ms(10);
   loaded.config.set_save_interval_ms(60000);
-  loaded.config.mutable_broker()->set_uri("tcp://127.0.0.1:1");
-  auto store = StateStore::Open(dir.path() + "/aggregator.db");
-  ASSERT_TRUE(store.ok());
-  FakeProcess process;
-  FakeMqttTransport& transport = process.transport;
-  FakeClock& clock = process.clock;
-  MessageInbox& inbox = process.inbox;
-  AggregatorService service(loaded, &transport, &inbox, &clock, store->get());
-  ShutdownSignal stop;
-  std::thread run([&] { EXPECT_TRUE(service.Run(stop).ok()); });
-  auto seen = [&](const std::string& topic) {
-    int n = 0;
-    for (const MqttMessage& m : transport.published()) n += m.topic == topic;
-    return n;
-  };
+  RunningService running(loaded);
+  FakeClock& clock = running.process.clock;
+  auto seen = [&](const std::string& topic) { return running.Seen(topic); };
   auto wait_for = [&](const std::function<bool()>& done) {
     for (int i = 0; i < 300 && !done(); ++i) {
       clock.Advance(20);  // the loop's timers move, far less than the interval
@@ -295,10 +325,10 @@ TEST(AggregatorServiceCommits, ASaveIntervalHoldsCommitsAndResultsUntilTheSave) 
     return done();
   };
   ASSERT_TRUE(wait_for([&] { return seen("ftel/v1/rates/fleet") > 0; }));
-  transport.Deliver(MqttMessage{"ftel/v1/node/f1/n1/report",
-                                AggregatorServiceTest::GoodReport(1).SerializeAsString(), 1,
-                                false});
-  ASSERT_TRUE(wait_for([&] { return service.stats().reports == 1; }));
+  running.process.transport.Deliver(
+      MqttMessage{"ftel/v1/node/f1/n1/report",
+                  AggregatorServiceTest::GoodReport(1).SerializeAsString(), 1, false});
+  ASSERT_TRUE(wait_for([&] { return running.service->stats().reports == 1; }));
   const int fleet_before = seen("ftel/v1/rates/fleet");
   EXPECT_FALSE(wait_for([&] { return seen("ftel/v1/commit/f1/n1") > 0; }))
       << "committed before the save was due";
@@ -307,8 +337,61 @@ TEST(AggregatorServiceCommits, ASaveIntervalHoldsCommitsAndResultsUntilTheSave) 
   clock.Advance(60000);
   EXPECT_TRUE(wait_for([&] { return seen("ftel/v1/commit/f1/n1") > 0; }));
   EXPECT_TRUE(wait_for([&] { return seen("ftel/v1/rates/factory/f1") > 0; }));
-  stop.Request();
-  run.join();
+}
+
+// With both intervals set, a factory whose interval ends between two saves
+// goes out when it ends, from the results of the last save, not at the next
+// save (which made a 30 s factory interval 60 s when saves were 30 s
+// apart); what arrived since that save is not in it.
+TEST(AggregatorServiceCommits, AFactoryDueBetweenSavesGoesOutFromTheSavedResults) {
+  LoadedAggregatorConfig loaded = TestConfig();
+  loaded.config.set_publish_min_interval_ms(7000);
+  loaded.config.set_save_interval_ms(30000);
+  loaded.config.set_factory_results_min_interval_ms(30000);
+  RunningService running(loaded);
+  FakeClock& clock = running.process.clock;
+  const AggregatorService& service = *running.service;
+  auto quiet = [] { std::this_thread::sleep_for(std::chrono::milliseconds(500)); };
+  auto deliver = [&](uint64_t sequence) {
+    running.process.transport.Deliver(
+        MqttMessage{"ftel/v1/node/f1/n1/report",
+                    AggregatorServiceTest::GoodReport(sequence).SerializeAsString(), 1, false});
+    return WaitFor([&] { return service.stats().reports == sequence; });
+  };
+  auto recomputes = [&] { return service.stats().recomputes; };
+  const std::string factory = "ftel/v1/rates-pb/factory/f1";
+  const std::string commit = "ftel/v1/commit/f1/n1";
+  // The clock moves in whole steps only. The service's starts at 1 s;
+  // saves are due from 30 s on, and recomputes 7 s apart.
+  clock.Advance(6000);  // 7 s: the first recompute
+  ASSERT_TRUE(WaitFor([&] { return recomputes() == 1; }));
+  clock.Advance(22000);  // an idle recompute at 29 s
+  ASSERT_TRUE(WaitFor([&] { return recomputes() == 2; }));
+  ASSERT_TRUE(deliver(1));
+  clock.Advance(1000);  // the save at 30 s; the next recompute may come at 36 s
+  ASSERT_TRUE(WaitFor([&] { return running.Seen(commit) == 1; }));
+  quiet();
+  EXPECT_EQ(running.Seen(factory), 0);
+  clock.Advance(6000);  // 36 s: the factory goes out for the first time
+  ASSERT_TRUE(WaitFor([&] { return running.Seen(factory) == 1; }));
+  ASSERT_TRUE(deliver(2));
+  clock.Advance(24000);  // the save at 60 s; the factory's interval ends at 66 s
+  ASSERT_TRUE(WaitFor([&] { return running.Seen(commit) == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return recomputes() == 4; }));
+  quiet();
+  EXPECT_EQ(running.Seen(factory), 1) << "published before its interval was over";
+  ASSERT_TRUE(deliver(3));  // unsaved until 90 s: no recompute before then
+  clock.Advance(6000);      // 66 s
+  ASSERT_TRUE(WaitFor([&] { return running.Seen(factory) == 2; }))
+      << "the factory waited for the next save";
+  EXPECT_EQ(recomputes(), 4u);
+  v1::FactorySummary summary;
+  for (const MqttMessage& m : running.process.transport.published()) {
+    if (m.topic == factory) {
+      ASSERT_TRUE(summary.ParseFromString(m.payload));
+    }
+  }
+  EXPECT_EQ(summary.reports(), 2u) << "the unsaved third report is not in it";
 }
 
 // A reload keeps the connection (a disconnect would drop what Paho holds,
@@ -322,11 +405,6 @@ TEST(AggregatorServiceReloadTest, TheNextServiceTakesTheConnectionAndTheInboxOve
   FakeMqttTransport& transport = process.transport;
   FakeClock& clock = process.clock;
   MessageInbox& inbox = process.inbox;
-  auto wait_for = [](const std::function<bool()>& done) {
-    for (int i = 0; i < 300 && !done(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return done();
-  };
   auto report = [](uint64_t sequence) {
     return MqttMessage{"ftel/v1/node/f1/n1/report",
                        AggregatorServiceTest::GoodReport(sequence).SerializeAsString(), 1, false};
@@ -336,9 +414,9 @@ TEST(AggregatorServiceReloadTest, TheNextServiceTakesTheConnectionAndTheInboxOve
     AggregatorService first(loaded, &transport, &inbox, &clock);
     first.SetReloadCheck([] { return true; });
     std::thread run([&] { EXPECT_TRUE(first.Run(stop).ok()); });
-    ASSERT_TRUE(wait_for([&] { return transport.subscriptions().size() == 2; }));
+    ASSERT_TRUE(WaitFor([&] { return transport.subscriptions().size() == 2; }));
     transport.Deliver(report(1));
-    ASSERT_TRUE(wait_for([&] { return first.stats().reports == 1; }));
+    ASSERT_TRUE(WaitFor([&] { return first.stats().reports == 1; }));
     stop.RequestReload();
     run.join();
     EXPECT_TRUE(first.reload_requested());
@@ -349,7 +427,7 @@ TEST(AggregatorServiceReloadTest, TheNextServiceTakesTheConnectionAndTheInboxOve
   transport.Deliver(report(2));                                  // between the two services
   AggregatorService second(loaded, &transport, &inbox, &clock);  // no store: a fresh state
   std::thread run([&] { EXPECT_TRUE(second.Run(stop).ok()); });
-  ASSERT_TRUE(wait_for([&] { return second.stats().reports == 1; })) << "report 2 was lost";
+  ASSERT_TRUE(WaitFor([&] { return second.stats().reports == 1; })) << "report 2 was lost";
   EXPECT_EQ(transport.subscriptions().size(), 4u) << "subscribed again on the kept connection";
   EXPECT_EQ(transport.connect_options().size(), 1u) << "no new connection";
   stop.Request();

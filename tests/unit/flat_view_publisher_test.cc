@@ -45,7 +45,7 @@ class FlatViewPublisherTest : public ::testing::Test {
  protected:
   FlatViewPublisherTest() { EXPECT_TRUE(transport_.Connect({}).ok()); }
   FakeMqttTransport transport_;
-  FlatViewPublisher publisher_{"ftel", &transport_};
+  FlatViewPublisher publisher_{"ftel", v1::AggregatorConfig::ALL_FLAT_VIEWS, &transport_};
 };
 
 TEST_F(FlatViewPublisherTest, OnlyChangedFactoriesAreRebuiltAfterTheFirstRound) {
@@ -67,6 +67,28 @@ TEST_F(FlatViewPublisherTest, OnlyChangedFactoriesAreRebuiltAfterTheFirstRound) 
   publisher_.Publish(results, {});
   EXPECT_THAT(FactoryTopics(transport_.published(), seen),
               UnorderedElementsAre("ftel/v1/flat/factory/a", "ftel/v1/flat/factory/b"));
+}
+
+// flat_views: GROUP_FLAT_VIEWS sends the groups' and the fleet's views, not
+// the factories' (not even the first round's); NO_FLAT_VIEWS sends nothing.
+TEST(FlatViewPublisherViews, GroupViewsLeaveTheFactoriesOutAndNoViewsSendNothing) {
+  FleetResults results;
+  results.factories = {Factory("a", 1, true)};
+  v1::GroupSummary& region = results.groups.emplace_back();
+  region.set_kind("region");
+  region.set_key("north");
+  FakeMqttTransport transport;
+  ASSERT_TRUE(transport.Connect({}).ok());
+  FlatViewPublisher groups("ftel", v1::AggregatorConfig::GROUP_FLAT_VIEWS, &transport);
+  EXPECT_EQ(groups.Publish(results, {DueFactory{"a", 0}}), 2u);
+  std::vector<std::string> topics;
+  for (const MqttMessage& m : transport.published()) topics.push_back(m.topic);
+  EXPECT_THAT(topics, UnorderedElementsAre("ftel/v1/flat/region/north", "ftel/v1/flat/fleet"));
+  FakeMqttTransport quiet;
+  ASSERT_TRUE(quiet.Connect({}).ok());
+  FlatViewPublisher none("ftel", v1::AggregatorConfig::NO_FLAT_VIEWS, &quiet);
+  EXPECT_EQ(none.Publish(results, {DueFactory{"a", 0}}), 0u);
+  EXPECT_TRUE(quiet.published().empty());
 }
 
 // A failure (a lost connection fails every publish after it, each with a

@@ -224,6 +224,33 @@ v1::Report WithCoverage(v1::Report report, const std::string& custom_id) {
   return report;
 }
 
+TEST(FleetState, ANodeOfManyScenariosSerializesWholeBeyondTheFirstArenaBlock) {
+  // 1,500 custom scenarios, each with its evidence: well past the block a
+  // save builds a snapshot in, so the arena takes more from the heap.
+  v1::Report report = MakeReport(9, 1, 10000, 5);
+  for (int i = 0; i < 1500; ++i) {
+    v1::ScenarioCoverage* s = report.add_scenarios();
+    s->set_custom_id(absl::StrCat("custom-scenario-with-a-long-name-", i));
+    s->set_link("PM");
+    s->set_built(true);
+    s->set_ai_declared(i % 2 == 0);
+    s->mutable_evidence()->set_inference_count(static_cast<uint64_t>(i));
+  }
+  FleetState state(3600000);
+  ASSERT_EQ(state.ApplyReport(report), ReportOutcome::kAccepted);
+  std::string bytes;
+  state.SerializeWithoutWindows({"f1", "n1"}, &bytes);
+  EXPECT_GT(bytes.size(), 32u * 1024);
+  const v1::NodeSnapshot expected = state.SnapshotWithoutWindows({"f1", "n1"});
+  EXPECT_EQ(bytes, expected.SerializeAsString());
+  v1::NodeSnapshot parsed;
+  ASSERT_TRUE(parsed.ParseFromString(bytes));
+  FleetState restored(3600000);
+  restored.Restore(parsed);
+  EXPECT_EQ(restored.SnapshotWithoutWindows({"f1", "n1"}).SerializeAsString(), bytes)
+      << "the serialized node restores to itself";
+}
+
 TEST(FleetState, AStateFileOfWholeReportsLoadsAsTheCompactForm) {
   // Before the compact form, a node's row held its newest report whole, as
   // `latest`; such a row restores to what the compact one does.
