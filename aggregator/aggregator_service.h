@@ -109,7 +109,8 @@ class AggregatorService {
   bool RecomputeDue(int64_t now_ms);
   // Between saves, when results may not be computed (the state holds
   // unsaved input): the factories whose interval is over go out from the
-  // last recompute's results, which counted saved state only. Without this
+  // last recompute's results, which counted saved state only (unless a
+  // save failed: results then go on from the state). Without this
   // a factory whose interval ends just after a save waited for the next
   // save: with both intervals at 30 s, its results came every 60 s.
   void PublishDueFactories(int64_t now_ms);

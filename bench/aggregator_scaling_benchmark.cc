@@ -66,8 +66,9 @@ struct Row {
   double file_bytes_per_factory;
   // What a save writes for one node besides its new windows.
   size_t row_bytes;
-  // CPU of saving every node again (each row replaced, as a save after
-  // every factory reported does), per factory.
+  // CPU of saving every node again (each row updated, as a save after every
+  // factory reported does; its windows are written again too, which a real
+  // save would not), per factory.
   double save_us_per_factory;
   double load_s;
 };

@@ -159,15 +159,13 @@ uint64_t FlatViewPublisher::Publish(const FleetResults& results,
     offer_all = offer_all_factories_;
     offer_all_factories_ = false;
   }
-  if (!factory_views) {
-    // Groups and the fleet only.
-  } else if (offer_all) {
+  if (factory_views && offer_all) {
     for (const auto& factory : results.factories) publish_factory(*factory);
     if (!connected) {
       absl::MutexLock lock(&mu_);
       offer_all_factories_ = true;
     }
-  } else {
+  } else if (factory_views) {
     for (const DueFactory& due : factories) {
       const v1::FactorySummary* factory = FindFactory(results, due.id);
       if (factory != nullptr) publish_factory(*factory);

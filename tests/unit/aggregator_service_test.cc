@@ -187,8 +187,6 @@ TEST_F(AggregatorServiceTest, RecomputePublishesRetainedResultsOnlyWhenChanged) 
                                    "ftel/v1/rates-pb/region/unknown", "ftel/v1/rates-pb/fleet"}));
 }
 
-// The broker connection, clock and inbox of an aggregator process, faked,
-// with the message handler its main installs.
 // How many messages went out on `topic`.
 int Seen(const FakeMqttTransport& transport, const std::string& topic) {
   int n = 0;
@@ -204,6 +202,8 @@ bool WaitFor(const std::function<bool()>& done) {
   return done();
 }
 
+// The broker connection, clock and inbox of an aggregator process, faked,
+// with the message handler its main installs.
 struct FakeProcess {
   FakeProcess() {
     transport.SetMessageHandler([this](MqttMessage m) { inbox.Push(std::move(m), clock.NowMs()); });
