@@ -3,10 +3,10 @@
 // at QoS 1 (each one acknowledged, as the aggregator's are) and counts them,
 // and publishes retained QoS 1 messages of the given sizes at the given rate
 // (the results, flat views and commits an aggregator would send), with
-// TCP_NODELAY on its socket and a persistent session, as the aggregator
-// has. Run it in place of the aggregator under the load generator
-// (bench/pyramid_run.sh with PAHO_FLOOR=1): its CPU is the floor under the
-// aggregator's own. It runs until SIGTERM or SIGINT, then prints what it did.
+// TCP_NODELAY on its socket, a persistent session and Paho's trace at
+// errors, as the aggregator has. Run it in place of the aggregator under the
+// load generator (bench/pyramid_run.sh with PAHO_FLOOR=1): its CPU is the
+// floor under the aggregator's own. It runs until SIGTERM or SIGINT, then prints what it did.
 //
 //   ftel_bench_paho_floor --broker tcp://127.0.0.1:1883
 //       --publish 3617:1457,695:1457,1838:1457,42:1457  (bytes:messages per s)
@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bench/process_cpu.h"
+#include "libftel/mqtt/paho/paho_trace.h"
 #include "libftel/mqtt/paho/tcp_nodelay.h"
 #include "libftel/platform/shutdown_signal.h"
 #include "mqtt/async_client.h"
@@ -148,5 +149,7 @@ int main(int argc, char** argv) {
                  "[--topics T]\n");
     return 2;
   }
+  // Paho's trace at errors, as the aggregator's transport keeps it.
+  ftel::KeepPahoTraceToErrors();
   return ftel::Run(options, ftel::ShutdownSignal::Install());
 }

@@ -9,6 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "libftel/mqtt/paho/paho_trace.h"
 #include "libftel/mqtt/paho/tcp_nodelay.h"
 #include "libftel/platform/log.h"
 #include "mqtt/async_client.h"
@@ -87,7 +88,9 @@ class PublishListener : public mqtt::iaction_listener {
 class PahoMqttTransport : public MqttTransport {
  public:
   PahoMqttTransport(const std::string& uri, const std::string& client_id)
-      : uri_(uri), client_id_(client_id) {}
+      : uri_(uri), client_id_(client_id) {
+    KeepPahoTraceToErrors();
+  }
 
   ~PahoMqttTransport() override {
     std::shared_ptr<mqtt::async_client> current = client();
