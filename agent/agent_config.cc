@@ -4,10 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "libftel/config/broker_config_rules.h"
+#include "libftel/config/config_descriptor_sets.h"
+#include "libftel/config/transient_reflection.h"
 #include "libftel/config/yaml_proto_loader.h"
 #include "libftel/mqtt/topic_scheme.h"
 #include "libftel/platform/content_hash.h"
 #include "libftel/platform/file_io.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
 namespace {
@@ -249,7 +252,11 @@ absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path) {
   LoadedAgentConfig loaded;
   loaded.path = path;
   ConfigProblems problems(path);
-  const std::string text = LoadYamlFile(path, &loaded.config, &problems);
+  std::string text;
+  RETURN_IF_ERROR(FillWithTransientReflection(
+      AgentConfigDescriptorSet(), "ftel.v1.AgentConfig",
+      [&](google::protobuf::Message* copy) { text = LoadYamlFile(path, copy, &problems); },
+      &loaded.config));
   if (!problems.empty()) return problems.ToStatus();
   loaded.config_hash = Fnv1a64Hex(text);
   ApplyAgentDefaults(DirName(path), &loaded.config);

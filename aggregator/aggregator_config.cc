@@ -5,8 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "aggregator/outputs/http_endpoint.h"
 #include "libftel/config/broker_config_rules.h"
+#include "libftel/config/config_descriptor_sets.h"
+#include "libftel/config/transient_reflection.h"
 #include "libftel/config/yaml_proto_loader.h"
 #include "libftel/platform/file_io.h"
+#include "libftel/platform/status_macros.h"
 
 namespace ftel {
 namespace {
@@ -87,7 +90,10 @@ absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& p
   LoadedAggregatorConfig loaded;
   loaded.path = path;
   ConfigProblems problems(path);
-  LoadYamlFile(path, &loaded.config, &problems);
+  RETURN_IF_ERROR(FillWithTransientReflection(
+      AggregatorConfigDescriptorSet(), "ftel.v1.AggregatorConfig",
+      [&](google::protobuf::Message* copy) { LoadYamlFile(path, copy, &problems); },
+      &loaded.config));
   if (!problems.empty()) return problems.ToStatus();
   ApplyAggregatorDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =

@@ -4,19 +4,26 @@
 # simulated source, 10 s interval), and collectd
 # (cpu + memory plugins, MQTT plugin publishing every 10 s) against the same
 # mosquitto. Prints resident memory split into anonymous and file-backed, and
-# CPU time used. Needs the bench and x86_64-edge presets built
-# (scripts/bench.sh does it).
+# CPU time used, in all and per minute after the start. Needs the bench and
+# x86_64-edge presets built (scripts/bench.sh does it).
 #
 #   bench/footprint.sh [seconds]      # default 60
+#   AGENTS="before=/tmp/a/ftel-agent after=build/x86_64-edge/ftel-agent" bench/footprint.sh
+#                                     # other builds, side by side in one run
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/lib/free_port.sh"
 seconds=${1:-60}
 # The edge build is what a factory box runs (static protobuf, Abseil and
 # yaml-cpp); the Release build links everything shared.
-edge_bin="$root/build/x86_64-edge/ftel-agent"
-release_bin="$root/build/bench/ftel-agent"
-for bin in "$edge_bin" "$release_bin"; do
+agents=${AGENTS:-"agent-edge=$root/build/x86_64-edge/ftel-agent agent-rel=$root/build/bench/ftel-agent"}
+labels=()
+bins=()
+for agent in $agents; do
+  labels+=("${agent%%=*}")
+  bins+=("${agent#*=}")
+done
+for bin in "${bins[@]}"; do
   [[ -x "$bin" ]] || { echo "footprint: $bin missing: build the bench and x86_64-edge presets first (scripts/bench.sh does it)" >&2; exit 1; }
 done
 if ! command -v collectd >/dev/null; then
@@ -56,10 +63,11 @@ start_agent() {  # binary node_id -> pid
   "$1" --config "$run/agent-$2.yaml" >"$run/agent-$2.log" 2>&1 &
   echo $!
 }
-edge_pid=$(start_agent "$edge_bin" edge-1)
-pids+=($edge_pid)
-release_pid=$(start_agent "$release_bin" edge-2)
-pids+=($release_pid)
+agent_pids=()
+for i in "${!bins[@]}"; do
+  agent_pids+=("$(start_agent "${bins[$i]}" "node-$i")")
+  pids+=("${agent_pids[$i]}")
+done
 
 cat >"$run/collectd.conf" <<CONF
 Interval 10
@@ -83,23 +91,35 @@ collectd_pid=$!
 pids+=($collectd_pid)
 
 messages() { timeout 25 mosquitto_sub -p "$port" -t "$1" -C 1 -W 25 >/dev/null 2>&1 && echo yes || echo NO; }
-sleep "$seconds"
-edge_published=$(messages 'ftel/v1/node/+/edge-1/report')
-release_published=$(messages 'ftel/v1/node/+/edge-2/report')
-collectd_published=$(messages 'collectd/#')
+ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }  # user + system
+# The start (config, connect, first report) apart from the steady state.
+start_s=15
+(( seconds > start_s )) || { echo "footprint: run for more than $start_s s" >&2; exit 2; }
+sleep "$start_s"
+declare -A started
+for pid in "${agent_pids[@]}" "$collectd_pid"; do started[$pid]=$(ticks "$pid"); done
+sleep $((seconds - start_s))
+declare -A ended
+for pid in "${agent_pids[@]}" "$collectd_pid"; do ended[$pid]=$(ticks "$pid"); done
 
 row() {  # name pid published
-  local status stat ticks
+  local status hz now
   status="/proc/$2/status"
-  ticks=$(getconf CLK_TCK)
-  stat=($(cut -d' ' -f14,15 "/proc/$2/stat"))
-  printf '%-12s %10s %10s %10s %12.2f %10s\n' "$1" \
+  hz=$(getconf CLK_TCK)
+  now=${ended[$2]}
+  printf '%-12s %10s %10s %10s %12.2f %16.3f %10s\n' "$1" \
     "$(awk '/VmRSS/{print $2}' "$status")" "$(awk '/RssAnon/{print $2}' "$status")" \
     "$(awk '/RssFile/{print $2}' "$status")" \
-    "$(awk -v u="${stat[0]}" -v s="${stat[1]}" -v t="$ticks" 'BEGIN{print (u + s) / t}')" "$3"
+    "$(awk -v t="$now" -v hz="$hz" 'BEGIN{print t / hz}')" \
+    "$(awk -v t="$now" -v s="${started[$2]}" -v hz="$hz" -v d=$((seconds - start_s)) \
+      'BEGIN{print (t - s) / hz * 60 / d}')" "$3"
 }
+published=()
+for i in "${!bins[@]}"; do published+=("$(messages "ftel/v1/node/+/node-$i/report")"); done
+collectd_published=$(messages 'collectd/#')
 echo "== footprint after ${seconds} s at a 10 s interval, $(date -u +%Y-%m-%d), $(nproc) cores"
-printf '%-12s %10s %10s %10s %12s %10s\n' PROGRAM "RSS KiB" "ANON KiB" "FILE KiB" "CPU s" PUBLISHED
-row agent-edge "$edge_pid" "$edge_published"
-row agent-rel "$release_pid" "$release_published"
+echo "   (CPU s: all of it, start included; CPU s/min: from ${start_s} s on, per minute)"
+printf '%-12s %10s %10s %10s %12s %16s %10s\n' PROGRAM "RSS KiB" "ANON KiB" "FILE KiB" "CPU s" \
+  "CPU s/min" PUBLISHED
+for i in "${!bins[@]}"; do row "${labels[$i]}" "${agent_pids[$i]}" "${published[$i]}"; done
 row collectd "$collectd_pid" "$collectd_published"
