@@ -253,11 +253,12 @@ absl::StatusOr<LoadedAgentConfig> LoadAgentConfig(const std::string& path) {
   loaded.path = path;
   ConfigProblems problems(path);
   std::string text;
-  RETURN_IF_ERROR(FillWithTransientReflection(
+  const absl::Status filled = FillWithTransientReflection(
       AgentConfigDescriptorSet(), "ftel.v1.AgentConfig",
       [&](google::protobuf::Message* copy) { text = LoadYamlFile(path, copy, &problems); },
-      &loaded.config));
+      &loaded.config);
   if (!problems.empty()) return problems.ToStatus();
+  RETURN_IF_ERROR(filled);
   loaded.config_hash = Fnv1a64Hex(text);
   ApplyAgentDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =

@@ -90,11 +90,12 @@ absl::StatusOr<LoadedAggregatorConfig> LoadAggregatorConfig(const std::string& p
   LoadedAggregatorConfig loaded;
   loaded.path = path;
   ConfigProblems problems(path);
-  RETURN_IF_ERROR(FillWithTransientReflection(
+  const absl::Status filled = FillWithTransientReflection(
       AggregatorConfigDescriptorSet(), "ftel.v1.AggregatorConfig",
       [&](google::protobuf::Message* copy) { LoadYamlFile(path, copy, &problems); },
-      &loaded.config));
+      &loaded.config);
   if (!problems.empty()) return problems.ToStatus();
+  RETURN_IF_ERROR(filled);
   ApplyAggregatorDefaults(DirName(path), &loaded.config);
   absl::StatusOr<ScenarioCatalogue> catalogue =
       LoadConfiguredCatalogue(path, loaded.config.catalogue_path());

@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -22,6 +23,40 @@ using google::protobuf::Reflection;
 
 std::string Join(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : absl::StrCat(prefix, ".", key);
+}
+
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF), which protobuf requires of every string field on the wire.
+bool IsUtf8(const std::string& text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* const end = p + text.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    int length;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (*p >= 0xC2 && *p <= 0xDF) {
+      length = 2;
+    } else if (*p >= 0xE0 && *p <= 0xEF) {
+      length = 3;
+      if (*p == 0xE0) low = 0xA0;   // overlong
+      if (*p == 0xED) high = 0x9F;  // surrogates
+    } else if (*p >= 0xF0 && *p <= 0xF4) {
+      length = 4;
+      if (*p == 0xF0) low = 0x90;   // overlong
+      if (*p == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return false;
+    }
+    if (end - p < length || p[1] < low || p[1] > high) return false;
+    for (int i = 2; i < length; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += length;
+  }
+  return true;
 }
 
 const char* KindName(const YAML::Node& node) {
@@ -134,6 +169,7 @@ class Loader {
     const Reflection* r = message->GetReflection();
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
+        if (!StringFits(field, path, text)) return;
         r->SetString(message, field, text);
         break;
       case FieldDescriptor::CPPTYPE_BOOL: {
@@ -207,7 +243,16 @@ class Loader {
       problems_->Add(path, "lists of non-string scalars are not supported");
       return;
     }
+    if (!StringFits(field, path, text)) return;
     message->GetReflection()->AddString(message, field, text);
+  }
+
+  // A string field (not bytes) holds UTF-8 only: anything else would not
+  // survive the wire format, in the config or in the reports it names.
+  bool StringFits(const FieldDescriptor* field, const std::string& path, const std::string& text) {
+    if (field->type() != FieldDescriptor::TYPE_STRING || IsUtf8(text)) return true;
+    problems_->Add(path, absl::StrCat("must be UTF-8 text, got '", absl::CHexEscape(text), "'"));
+    return false;
   }
 
   bool ScalarText(const YAML::Node& node, const std::string& path, std::string* text) {

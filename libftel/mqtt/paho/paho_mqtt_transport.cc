@@ -88,9 +88,7 @@ class PublishListener : public mqtt::iaction_listener {
 class PahoMqttTransport : public MqttTransport {
  public:
   PahoMqttTransport(const std::string& uri, const std::string& client_id)
-      : uri_(uri), client_id_(client_id) {
-    KeepPahoTraceToErrors();
-  }
+      : uri_(uri), client_id_(client_id) {}
 
   ~PahoMqttTransport() override {
     std::shared_ptr<mqtt::async_client> current = client();
@@ -265,6 +263,9 @@ class PahoMqttTransport : public MqttTransport {
     create.set_send_while_disconnected(false);
     create.set_max_buffered_messages(kMaxQueuedPublishes);
     auto fresh = std::make_shared<mqtt::async_client>(uri_, client_id_, create, nullptr);
+    // After the client: making it may start Paho's log, which reads
+    // MQTT_C_CLIENT_TRACE_LEVEL and may set the level back.
+    KeepPahoTraceToErrors();
     fresh->set_message_callback([this](mqtt::const_message_ptr msg) {
       absl::ReaderMutexLock lock(&handlers_mu_);
       if (on_message_) {
